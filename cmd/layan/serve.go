@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/app"
+	"github.com/layan-id/layan/internal/demo"
+	"github.com/layan-id/layan/internal/i18n"
+	"github.com/layan-id/layan/internal/web"
+)
+
+func newLogger(getenv func(string) string, w io.Writer) *slog.Logger {
+	if getenv("LAYAN_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	withDemo := fs.Bool("demo", false, "fill an empty database with demo data and print the demo accounts")
+	addr := fs.String("addr", envOr(getenv, "LAYAN_ADDR", "127.0.0.1:8080"), "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(getenv, stderr)
+	d, ix, err := app.Open(ctx, getenv("LAYAN_DB"))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log.Info("database ready", "dialect", d.Dialect())
+
+	var accounts []demo.Account
+	if *withDemo {
+		accounts, err = demo.Load(ctx, d, ix)
+		if errors.Is(err, demo.ErrNotDemo) {
+			log.Warn(err.Error())
+		} else if err != nil {
+			return err
+		}
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{
+		Version:       version,
+		TrustProxy:    getenv("LAYAN_TRUST_PROXY") == "true",
+		SecureCookies: getenv("LAYAN_SECURE_COOKIES") == "true",
+	}, d, ix, cat, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "layan %s berjalan di / listening on %s (%s)\n", version, url, d.Dialect())
+	if *withDemo {
+		demo.Print(stdout, accounts)
+	}
+
+	// Expired sessions and old login failures are pruned by every instance;
+	// the deletes are idempotent, so instances need no coordination.
+	go func() {
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := access.PruneSessions(ctx, d); err != nil && ctx.Err() == nil {
+					log.Warn("prune sessions", "err", err)
+				}
+			}
+		}
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,85 @@
+// Package access holds who may do what: roles, scopes, accounts, passwords,
+// sessions, API tokens and login throttling. The rules (which role holds which
+// permission, what a scope covers) are pure functions; the store methods are
+// plain SQL that runs on both engines.
+package access
+
+// Role is a user's job in layan, as in DESIGN.md's table of users.
+type Role string
+
+const (
+	Worker     Role = "worker"     // pekerja sosial in a unit
+	Supervisor Role = "supervisor" // supervisor / kepala unit
+	Planner    Role = "planner"    // SPM planner of a Dinas Sosial
+	Verifier   Role = "verifier"   // province verifier of kab/kota reports
+	National   Role = "national"   // Kemensos / Kemendagri viewer: aggregates only
+	Admin      Role = "admin"      // users, units, settings, audit log
+)
+
+// Roles lists every role in the order the UI shows them.
+var Roles = []Role{Worker, Supervisor, Planner, Verifier, National, Admin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission names one thing a route needs. Routes declare the permission
+// they need; the role × route test enumerates them.
+type Permission string
+
+const (
+	// Public routes need no account (health checks, login, survey forms).
+	Public Permission = "public"
+	// SignedIn is any active account: home page, profile, region browser.
+	SignedIn       Permission = "signed_in"
+	ReadUnits      Permission = "units.read"
+	ManageUnits    Permission = "units.manage"
+	ManageUsers    Permission = "users.manage"
+	ReadAudit      Permission = "audit.read"
+	ManageOwnToken Permission = "tokens.own"
+)
+
+// grants lists what each role may do beyond SignedIn. Everything not listed
+// is refused.
+var grants = map[Role][]Permission{
+	Worker:     {ReadUnits, ManageOwnToken},
+	Supervisor: {ReadUnits, ManageOwnToken},
+	Planner:    {ReadUnits, ManageOwnToken},
+	Verifier:   {ReadUnits, ManageOwnToken},
+	National:   {ReadUnits, ManageOwnToken},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken},
+}
+
+// Can reports whether role r holds permission p.
+func (r Role) Can(p Permission) bool {
+	switch p {
+	case Public:
+		return true
+	case SignedIn:
+		return r.Valid()
+	}
+	for _, g := range grants[r] {
+		if g == p {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsUnit reports whether accounts of this role must belong to a unit:
+// casework happens in a unit.
+func (r Role) NeedsUnit() bool { return r == Worker || r == Supervisor }
+
+// NeedsRegion reports whether accounts of this role must carry a region:
+// planners and verifiers work for one Dinas Sosial's region.
+func (r Role) NeedsRegion() bool { return r == Planner || r == Verifier }
+
+// AllowsScope reports whether the role may carry a unit or a region at all.
+// A national viewer sees every region, so a scope would only confuse.
+func (r Role) AllowsScope() bool { return r != National }

@@ -1,0 +1,192 @@
+// Package demo fills an empty database with demonstration data: units in
+// several provinces and one account per role, each with a password generated
+// on this run. Later capabilities add their own seeders to the list.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/audit"
+	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/unit"
+	"github.com/layan-id/layan/internal/wilayah"
+)
+
+// Env is what a seeder gets.
+type Env struct {
+	DB      *db.DB
+	Regions *wilayah.Index
+	Actor   audit.Actor
+	// Units maps the demo units' keys to their ids, for later seeders.
+	Units map[string]int64
+}
+
+// Seeder adds one capability's demo data to an empty database.
+type Seeder func(ctx context.Context, env *Env) error
+
+// Account is a demo account and the password made for it on this run.
+type Account struct {
+	Username string
+	Role     access.Role
+	Password string
+	Scope    string
+}
+
+// Prefix marks demo accounts, so a later run can give them new passwords
+// without touching any real account.
+const Prefix = "demo."
+
+type demoUnit struct {
+	key      string
+	in       unit.Input
+	coverage []wilayah.Code
+}
+
+// units are real offices in four provinces (names as the offices use them).
+var units = []demoUnit{
+	{key: "sentra-bekasi", in: unit.Input{Type: unit.SentraTerpadu, Name: "Sentra Terpadu Pangudi Luhur Bekasi", Region: "32.75",
+		Address: "Jl. H. Moeljadi Djojomartono No. 19, Margahayu, Bekasi Timur", Coverage: []wilayah.Code{"31", "32", "36"}}},
+	{key: "dinsos-jateng", in: unit.Input{Type: unit.DinsosProvinsi, Name: "Dinas Sosial Provinsi Jawa Tengah", Region: "33",
+		Address: "Jl. Pahlawan No. 12, Semarang"}},
+	{key: "dinsos-salatiga", in: unit.Input{Type: unit.DinsosKabKota, Name: "Dinas Sosial Kota Salatiga", Region: "33.73",
+		Address: "Jl. Sukowati, Salatiga"}},
+	{key: "lks-salatiga", in: unit.Input{Type: unit.LKS, Name: "LKS Anak Kasih Salatiga", Region: "33.73.04.1001",
+		Address: "Kecandran, Sidomukti"}},
+	{key: "dinsos-sulsel", in: unit.Input{Type: unit.DinsosProvinsi, Name: "Dinas Sosial Provinsi Sulawesi Selatan", Region: "73",
+		Address: "Jl. A. P. Pettarani, Makassar"}},
+	{key: "dinsos-makassar", in: unit.Input{Type: unit.DinsosKabKota, Name: "Dinas Sosial Kota Makassar", Region: "73.71",
+		Address: "Jl. Arief Rate No. 6, Makassar"}},
+	{key: "uptd-sulsel", in: unit.Input{Type: unit.UPTDProvinsi, Name: "UPTD Panti Sosial Tresna Werdha Gau Mabaji", Region: "73.06",
+		Address: "Gowa"}},
+	{key: "dinsos-kupang", in: unit.Input{Type: unit.DinsosKabKota, Name: "Dinas Sosial Kota Kupang", Region: "53.71",
+		Address: "Kupang"}},
+}
+
+type demoUser struct {
+	username, fullName string
+	role               access.Role
+	region             wilayah.Code
+	unitKey            string
+}
+
+var users = []demoUser{
+	{"demo.pekerja", "Siti Aminah (demo)", access.Worker, "", "dinsos-salatiga"},
+	{"demo.supervisor", "Bambang Sutrisno (demo)", access.Supervisor, "", "dinsos-salatiga"},
+	{"demo.perencana", "Rina Marlina (demo)", access.Planner, "33.73", ""},
+	{"demo.verifikator", "Agus Salim (demo)", access.Verifier, "33", ""},
+	{"demo.nasional", "Dewi Lestari (demo)", access.National, "", ""},
+	{"demo.admin", "Yusuf Hidayat (demo)", access.Admin, "", ""},
+}
+
+// platform is this capability's seeder: the demo units. Like every seeder
+// it is idempotent, so a run that died half-way is completed by the next.
+func platform(ctx context.Context, env *Env) error {
+	for _, du := range units {
+		var id int64
+		err := db.Err(env.DB.QueryRow(ctx, "SELECT id FROM unit WHERE name = ? AND region_code = ?",
+			du.in.Name, string(du.in.Region)).Scan(&id))
+		if errors.Is(err, db.ErrNotFound) {
+			u, cerr := unit.Create(ctx, env.DB, env.Regions, env.Actor, access.Scope{All: true}, du.in)
+			if cerr != nil {
+				return fmt.Errorf("demo: unit %s: %w", du.key, cerr)
+			}
+			id, err = u.ID, nil
+		}
+		if err != nil {
+			return err
+		}
+		env.Units[du.key] = id
+	}
+	return nil
+}
+
+// Seeders run in order; each must be idempotent.
+var Seeders = []Seeder{platform}
+
+// isDemo reports whether the database is empty or already a demo database
+// (it holds a demo unit or account). Demo data is never mixed into a
+// database with real data.
+func isDemo(ctx context.Context, q db.Q) (bool, error) {
+	var n, demo int
+	err := q.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM unit) + (SELECT COUNT(*) FROM app_user)").Scan(&n)
+	if err != nil {
+		return false, db.Err(err)
+	}
+	if n == 0 {
+		return true, nil
+	}
+	err = q.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM app_user WHERE username LIKE ?) + (SELECT COUNT(*) FROM unit WHERE name = ?)",
+		Prefix+"%", units[0].in.Name).Scan(&demo)
+	return demo > 0, db.Err(err)
+}
+
+// ErrNotDemo is returned when --demo meets a database with real data.
+var ErrNotDemo = errors.New("demo: the database already holds data that is not demo data; no demo data added")
+
+// Load fills an empty database (or completes a demo database) and returns
+// the demo accounts, each with a password made on this run: existing demo
+// accounts get a new one, so the printed list always works. Real accounts
+// are never touched.
+func Load(ctx context.Context, d *db.DB, ix *wilayah.Index) ([]Account, error) {
+	ok, err := isDemo(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNotDemo
+	}
+	env := &Env{DB: d, Regions: ix, Actor: audit.System("demo"), Units: map[string]int64{}}
+	for _, s := range Seeders {
+		if err := s(ctx, env); err != nil {
+			return nil, err
+		}
+	}
+	var accounts []Account
+	for _, du := range users {
+		u, err := access.GetUserByName(ctx, d, du.username)
+		var pw string
+		switch {
+		case err == nil:
+			if pw, err = access.ResetPassword(ctx, d, env.Actor, access.Scope{All: true}, u.ID); err != nil {
+				return nil, err
+			}
+		case apperr.KindOf(err) == apperr.NotFound:
+			in := access.UserInput{Username: du.username, FullName: du.fullName, Role: du.role, Region: du.region,
+				UnitID: env.Units[du.unitKey]}
+			if u, pw, err = access.CreateUser(ctx, d, env.Actor, access.Scope{All: true}, in); err != nil {
+				return nil, fmt.Errorf("demo: account %s: %w", du.username, err)
+			}
+		default:
+			return nil, err
+		}
+		accounts = append(accounts, Account{Username: u.Username, Role: u.Role, Password: pw, Scope: scopeText(ix, u)})
+	}
+	return accounts, nil
+}
+
+func scopeText(ix *wilayah.Index, u access.User) string {
+	switch {
+	case u.UnitName != "":
+		return u.UnitName
+	case u.Region != "":
+		r, _ := ix.Get(u.Region)
+		return r.Name + " (" + string(u.Region) + ")"
+	}
+	return "seluruh Indonesia"
+}
+
+// Print writes the demo accounts as a table.
+func Print(w io.Writer, accounts []Account) {
+	fmt.Fprintln(w, "Akun demo (kata sandi dibuat untuk run ini / demo accounts, password made on this run):")
+	for _, a := range accounts {
+		fmt.Fprintf(w, "  %-18s %-11s kata sandi/password: %s   %s\n", a.Username, a.Role, a.Password, a.Scope)
+	}
+	if len(accounts) == 0 {
+		fmt.Fprintln(w, "  (tidak ada akun demo / no demo accounts)")
+	}
+}

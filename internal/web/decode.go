@@ -1,0 +1,135 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/layan-id/layan/internal/apperr"
+)
+
+// MaxBody bounds every request body; nothing layan accepts is larger.
+const MaxBody = 1 << 20
+
+var errBodyTooLarge = errors.New("request body too large")
+
+// readBody reads at most MaxBody bytes of the request body.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return nil, apperr.Wrap(apperr.BadRequest, "error.bad_body", err)
+	}
+	if len(b) > MaxBody {
+		return nil, apperr.New(apperr.TooLarge, "error.too_large")
+	}
+	return b, nil
+}
+
+// DecodeJSON decodes a request body of exactly one JSON object into v. It
+// refuses another content type, invalid UTF-8, unknown fields, trailing data
+// and values of the wrong type, naming the field where it can.
+func DecodeJSON(contentType string, body []byte, v any) error {
+	if mt, _, err := mime.ParseMediaType(contentType); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return apperr.New(apperr.BadRequest, "error.content_type_json")
+	}
+	if !utf8.Valid(body) {
+		return apperr.New(apperr.BadRequest, "error.utf8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return apperr.New(apperr.BadRequest, "error.json_trailing")
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return apperr.New(apperr.BadRequest, "error.json_trailing")
+		}
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		var f apperr.Fields
+		f.Add(typeErr.Field, "error.json_type", typeErr.Type.String())
+		e := f.Err().(*apperr.Error)
+		e.Kind, e.Key = apperr.BadRequest, "error.json_shape"
+		return e
+	case errors.As(err, &typeErr):
+		return apperr.New(apperr.BadRequest, "error.json_shape")
+	case errors.As(err, &syntaxErr):
+		return apperr.New(apperr.BadRequest, "error.json_syntax", syntaxErr.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.BadRequest, "error.json_empty")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no typed error for unknown fields.
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		var f apperr.Fields
+		f.Add(name, "error.json_unknown_field")
+		e := f.Err().(*apperr.Error)
+		e.Kind, e.Key = apperr.BadRequest, "error.json_shape"
+		return e
+	}
+	return apperr.Wrap(apperr.BadRequest, "error.json_shape", fmt.Errorf("decode: %w", err))
+}
+
+// decodeJSON reads and decodes the request's JSON body into v.
+func decodeJSON(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return DecodeJSON(r.Header.Get("Content-Type"), body, v)
+}
+
+// parseForm parses a form body with the same size limit and refuses invalid
+// UTF-8 in any value, so nothing malformed reaches a domain package.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return apperr.New(apperr.TooLarge, "error.too_large")
+		}
+		return apperr.Wrap(apperr.BadRequest, "error.bad_body", err)
+	}
+	for k, vs := range r.Form {
+		if !utf8.ValidString(k) {
+			return apperr.New(apperr.BadRequest, "error.utf8")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				var f apperr.Fields
+				f.Add(k, "field.utf8")
+				return f.Err()
+			}
+		}
+	}
+	return nil
+}
+
+// pathID parses the {id} of a route; a malformed id is simply not found.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// queryInt reads a positive integer query parameter, default def.
+func queryInt(r *http.Request, name string, def int) int {
+	v, err := strconv.Atoi(r.URL.Query().Get(name))
+	if err != nil || v < 1 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/layan-id/layan/internal/access"
+)
+
+// Route is one entry of the route table. The table is the single list that
+// the mux, the role × route test and the OpenAPI test all read, so a new
+// route cannot escape them.
+type Route struct {
+	Method string
+	Path   string
+	Perm   access.Permission
+	// API routes answer JSON and problem+json; the others HTML.
+	API    bool
+	handle http.HandlerFunc
+}
+
+// Pattern is the ServeMux pattern of the route.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// Routes returns every route of the application.
+func (s *Server) Routes() []Route {
+	html := func(method, path string, perm access.Permission, h http.HandlerFunc) Route {
+		return Route{Method: method, Path: path, Perm: perm, handle: h}
+	}
+	api := func(method, path string, perm access.Permission, h http.HandlerFunc) Route {
+		return Route{Method: method, Path: "/api/v1" + path, Perm: perm, API: true, handle: h}
+	}
+	P, S := access.Public, access.SignedIn
+	return []Route{
+		// Operations.
+		html("GET", "/healthz", P, s.healthz),
+		html("GET", "/readyz", P, s.readyz),
+		html("GET", "/metrics", P, s.metricsHandler),
+
+		// Signing in and out, language.
+		html("GET", "/login", P, s.loginForm),
+		html("POST", "/login", P, s.login),
+		html("POST", "/logout", S, s.logout),
+		html("POST", "/lang", P, s.setLang),
+		html("GET", "/about", P, s.about),
+
+		// UI.
+		html("GET", "/{$}", S, s.home),
+		html("GET", "/regions", S, s.regionsPage),
+		html("GET", "/regions/picker", S, s.regionPicker),
+		html("GET", "/regions/suggest", S, s.regionSuggest),
+		html("GET", "/units", access.ReadUnits, s.unitsPage),
+		html("GET", "/units/new", access.ManageUnits, s.unitNewForm),
+		html("POST", "/units", access.ManageUnits, s.unitCreate),
+		html("GET", "/units/{id}", access.ReadUnits, s.unitPage),
+		html("GET", "/units/{id}/edit", access.ManageUnits, s.unitEditForm),
+		html("POST", "/units/{id}", access.ManageUnits, s.unitUpdate),
+		html("GET", "/users", access.ManageUsers, s.usersPage),
+		html("GET", "/users/new", access.ManageUsers, s.userNewForm),
+		html("POST", "/users", access.ManageUsers, s.userCreate),
+		html("GET", "/users/{id}", access.ManageUsers, s.userPage),
+		html("POST", "/users/{id}", access.ManageUsers, s.userUpdate),
+		html("POST", "/users/{id}/active", access.ManageUsers, s.userSetActive),
+		html("POST", "/users/{id}/password", access.ManageUsers, s.userResetPassword),
+		html("GET", "/audit", access.ReadAudit, s.auditPage),
+		html("GET", "/account", S, s.accountPage),
+		html("POST", "/account/password", S, s.accountPassword),
+		html("POST", "/account/tokens", access.ManageOwnToken, s.accountTokenCreate),
+		html("POST", "/account/tokens/{id}/revoke", access.ManageOwnToken, s.accountTokenRevoke),
+
+		// JSON API.
+		api("GET", "/openapi.json", P, s.openAPI),
+		api("GET", "/me", S, s.apiMe),
+		api("GET", "/regions", S, s.apiRegions),
+		api("GET", "/regions/search", S, s.apiRegionSearch),
+		api("GET", "/regions/{code}", S, s.apiRegion),
+		api("GET", "/units", access.ReadUnits, s.apiUnits),
+		api("POST", "/units", access.ManageUnits, s.apiUnitCreate),
+		api("GET", "/units/{id}", access.ReadUnits, s.apiUnit),
+		api("PATCH", "/units/{id}", access.ManageUnits, s.apiUnitUpdate),
+		api("GET", "/users", access.ManageUsers, s.apiUsers),
+		api("POST", "/users", access.ManageUsers, s.apiUserCreate),
+		api("GET", "/users/{id}", access.ManageUsers, s.apiUser),
+		api("PATCH", "/users/{id}", access.ManageUsers, s.apiUserUpdate),
+		api("POST", "/users/{id}/password-reset", access.ManageUsers, s.apiUserResetPassword),
+		api("GET", "/audit", access.ReadAudit, s.apiAudit),
+	}
+}
+
+// guard enforces a route's permission before its handler runs. A request
+// without an account gets 401 (API) or the sign-in page (UI); an account
+// without the permission gets 403.
+func (s *Server) guard(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		st.route = rt.Pattern()
+		if rt.Perm != access.Public {
+			if st.user == nil {
+				if rt.API || r.Method != http.MethodGet {
+					s.fail(w, r, errSignInRequired)
+					return
+				}
+				http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			if !st.user.Role.Can(rt.Perm) {
+				s.fail(w, r, errForbidden)
+				return
+			}
+		}
+		rt.handle(w, r)
+	})
+}
+
+// isAPI reports whether the request expects JSON answers.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

@@ -41,7 +41,7 @@ func hashToken(token string) string {
 func StartSession(ctx context.Context, q db.Q, userID int64, ip string) (string, error) {
 	token, hash := newToken("")
 	now := db.Now()
-	_, err := q.Exec(ctx, `INSERT INTO session (token_hash, user_id, created_at, expires_at, last_seen_at, ip)
+	_, err := q.Exec(ctx, `INSERT INTO user_session (token_hash, user_id, created_at, expires_at, last_seen_at, ip)
 		VALUES (?, ?, ?, ?, ?, ?)`, hash, userID, now, now.Add(SessionIdle), now, ip)
 	return token, err
 }
@@ -65,7 +65,7 @@ func SessionUser(ctx context.Context, q db.Q, token string) (Session, error) {
 	var s Session
 	var userID int64
 	var lastSeen time.Time
-	err := db.Err(q.QueryRow(ctx, `SELECT user_id, created_at, expires_at, last_seen_at FROM session
+	err := db.Err(q.QueryRow(ctx, `SELECT user_id, created_at, expires_at, last_seen_at FROM user_session
 		WHERE token_hash = ?`, hash).Scan(&userID, &s.CreatedAt, &s.ExpiresAt, &lastSeen))
 	if errors.Is(err, db.ErrNotFound) {
 		return Session{}, errNoSession
@@ -75,7 +75,7 @@ func SessionUser(ctx context.Context, q db.Q, token string) (Session, error) {
 	}
 	now := db.Now()
 	if !now.Before(s.ExpiresAt) {
-		_, _ = q.Exec(ctx, "DELETE FROM session WHERE token_hash = ?", hash)
+		_, _ = q.Exec(ctx, "DELETE FROM user_session WHERE token_hash = ?", hash)
 		return Session{}, errNoSession
 	}
 	if s.User, err = GetUser(ctx, q, userID); err != nil {
@@ -89,7 +89,7 @@ func SessionUser(ctx context.Context, q db.Q, token string) (Session, error) {
 		if abs := s.CreatedAt.Add(SessionAbsolute); exp.After(abs) {
 			exp = abs
 		}
-		if _, err := q.Exec(ctx, "UPDATE session SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
+		if _, err := q.Exec(ctx, "UPDATE user_session SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
 			now, exp, hash); err != nil {
 			return Session{}, err
 		}
@@ -100,7 +100,7 @@ func SessionUser(ctx context.Context, q db.Q, token string) (Session, error) {
 
 // EndSession signs a browser out.
 func EndSession(ctx context.Context, q db.Q, token string) error {
-	_, err := q.Exec(ctx, "DELETE FROM session WHERE token_hash = ?", hashToken(token))
+	_, err := q.Exec(ctx, "DELETE FROM user_session WHERE token_hash = ?", hashToken(token))
 	return err
 }
 
@@ -108,7 +108,7 @@ func EndSession(ctx context.Context, q db.Q, token string) error {
 // calls it now and then. Any instance may: the deletes are idempotent.
 func PruneSessions(ctx context.Context, q db.Q) error {
 	now := db.Now()
-	if _, err := q.Exec(ctx, "DELETE FROM session WHERE expires_at <= ?", now); err != nil {
+	if _, err := q.Exec(ctx, "DELETE FROM user_session WHERE expires_at <= ?", now); err != nil {
 		return err
 	}
 	_, err := q.Exec(ctx, "DELETE FROM login_failure WHERE at < ?", now.Add(-24*time.Hour))

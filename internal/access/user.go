@@ -353,7 +353,7 @@ func UpdateUser(ctx context.Context, d *db.DB, actor audit.Actor, scope Scope, i
 		// A change of role or scope ends the account's sessions, so the new
 		// limits apply at once on every instance.
 		if before.Role != u.Role || before.Region != u.Region || before.UnitID != u.UnitID || !u.Active {
-			if _, err := tx.Exec(ctx, "DELETE FROM session WHERE user_id = ?", id); err != nil {
+			if _, err := tx.Exec(ctx, "DELETE FROM user_session WHERE user_id = ?", id); err != nil {
 				return err
 			}
 		}
@@ -413,7 +413,7 @@ func SetActive(ctx context.Context, d *db.DB, actor audit.Actor, scope Scope, id
 			return apperr.New(apperr.Conflict, "error.stale_version")
 		}
 		if !active {
-			if _, err := tx.Exec(ctx, "DELETE FROM session WHERE user_id = ?", id); err != nil {
+			if _, err := tx.Exec(ctx, "DELETE FROM user_session WHERE user_id = ?", id); err != nil {
 				return err
 			}
 		}
@@ -447,7 +447,7 @@ func ResetPassword(ctx context.Context, d *db.DB, actor audit.Actor, scope Scope
 			WHERE id = ?`, hash, db.Now(), id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM session WHERE user_id = ?", id); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM user_session WHERE user_id = ?", id); err != nil {
 			return err
 		}
 		// The audit record says that the password changed, never what to.

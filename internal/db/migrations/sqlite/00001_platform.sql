@@ -62,7 +62,7 @@ CREATE TABLE app_user (
 CREATE INDEX app_user_region ON app_user (region_code);
 CREATE INDEX app_user_unit ON app_user (unit_id);
 
-CREATE TABLE session (
+CREATE TABLE user_session (
     token_hash   TEXT PRIMARY KEY,
     user_id      INTEGER NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
     created_at   TIMESTAMP NOT NULL,
@@ -70,8 +70,8 @@ CREATE TABLE session (
     last_seen_at TIMESTAMP NOT NULL,
     ip           TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX session_user ON session (user_id);
-CREATE INDEX session_expires ON session (expires_at);
+CREATE INDEX user_session_user ON user_session (user_id);
+CREATE INDEX user_session_expires ON user_session (expires_at);
 
 CREATE TABLE api_token (
     id           INTEGER PRIMARY KEY,
@@ -128,7 +128,7 @@ END;
 DROP TABLE audit_log;
 DROP TABLE login_failure;
 DROP TABLE api_token;
-DROP TABLE session;
+DROP TABLE user_session;
 DROP TABLE app_user;
 DROP TABLE unit_coverage;
 DROP TABLE unit;

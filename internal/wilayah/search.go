@@ -34,8 +34,10 @@ const (
 // level. Queries under 2 characters, and limits under 1, give nothing;
 // limit is capped at MaxSearchLimit.
 //
-// Work is a few binary searches and a scan of the matching words' lists,
-// never of all names.
+// Work is a few binary searches and a walk of the matching words' lists of
+// positions, cut short once the limit is met; in a small scope (a
+// kabupaten or less) the scope's own regions are ranked instead. It never
+// scans all names.
 func (ix *Index) Search(query string, within Code, level Level, limit int) []Region {
 	if limit < 1 || len(query) > maxQueryBytes || !utf8.ValidString(query) {
 		return nil

@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/layan-id/layan/internal/access"
+)
+
+// Operations endpoints, security headers and metrics, on both engines.
+func TestOperationsAndHeaders(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			resp, err := http.Get(h.http.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("%s: %d", path, resp.StatusCode)
+			}
+		}
+		c := h.browser(access.Admin)
+		for _, path := range []string{"/", "/no-such-page", "/login"} {
+			resp, err := c.Get(h.http.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			csp := resp.Header.Get("Content-Security-Policy")
+			if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+				t.Errorf("%s: CSP %q", path, csp)
+			}
+			for _, hd := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "X-Request-Id"} {
+				if resp.Header.Get(hd) == "" {
+					t.Errorf("%s: header %s missing", path, hd)
+				}
+			}
+		}
+		// The session cookie is HttpOnly and SameSite.
+		resp, err := h.anonymous().PostForm(h.http.URL+"/login", map[string][]string{
+			"username": {h.accounts[access.Admin].Username}, "password": {h.accounts[access.Admin].Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		setCookie := resp.Header.Get("Set-Cookie")
+		if !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
+			t.Errorf("session cookie flags: %q", setCookie)
+		}
+		// Metrics name the route pattern, not the raw path.
+		resp, err = http.Get(h.http.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		m := string(b)
+		for _, want := range []string{`layan_http_requests_total{code="200",method="GET",route="GET /healthz"}`,
+			"layan_http_request_duration_seconds_bucket", "go_sql_open_connections"} {
+			if !strings.Contains(m, want) {
+				t.Errorf("metrics lack %s", want)
+			}
+		}
+	})
+}
+
+// Every page of the UI renders for the admin without an error, in both
+// languages.
+func TestEveryPageRenders(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		c := h.browser(access.Admin)
+		for _, lang := range []string{"id", "en"} {
+			resp, err := c.PostForm(h.http.URL+"/lang", map[string][]string{"lang": {lang}, "next": {"/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			for _, path := range []string{"/", "/regions", "/regions?code=33.73.04", "/regions?q=salatiga", "/units", "/units/1",
+				"/units/1/edit", "/units/new", "/users", "/users/1", "/users/new", "/audit", "/account", "/about",
+				"/regions/picker?field=region&code=33.73.04.1001", "/regions/suggest?field=region&q=kecand"} {
+				status, body := h.page(t, c, "GET", path, nil)
+				if status != 200 {
+					t.Errorf("%s %s: %d", lang, path, status)
+				}
+				if strings.Contains(body, "internal error") {
+					t.Errorf("%s %s: render error", lang, path)
+				}
+				if !strings.HasPrefix(path, "/regions/") && !strings.Contains(body, `<html lang="`+lang+`">`) {
+					t.Errorf("%s %s: page not marked lang=%s", lang, path, lang)
+				}
+			}
+		}
+	})
+}

@@ -63,8 +63,9 @@ var embedded = sync.OnceValues(func() (*Index, error) {
 })
 
 // Embedded returns the index of the list compiled into the binary
-// (Kepmendagri No. 300.2.2-2138 Tahun 2025). The first call decodes it, in
-// some tens of milliseconds; later calls return the same *Index.
+// (Kepmendagri No. 300.2.2-2138 Tahun 2025). The first call decodes and
+// indexes it (about 0.2 s on two cores; about 13 MB kept); later calls return
+// the same *Index, so call it once at start-up and pass the *Index along.
 func Embedded() (*Index, error) { return embedded() }
 
 // build reads a gzipped "code,name" CSV, sorted by code, and checks it as

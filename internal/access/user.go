@@ -162,10 +162,20 @@ type UserFilter struct {
 	Size   int
 }
 
+// userScopeFilter limits accounts to scope by their home region — their own
+// region, or else their unit's — or their unit. wilayah.SubtreeCond takes a
+// plain column only, so the COALESCE is spelled out as two conditions.
+func userScopeFilter(scope Scope) (string, []any) {
+	own, args := scope.Filter("u.region_code", "u.unit_id")
+	viaUnit, more := scope.Filter("n.region_code", "u.unit_id")
+	return "((u.region_code IS NOT NULL AND " + own + ") OR (u.region_code IS NULL AND " + viaUnit + "))",
+		append(args, more...)
+}
+
 // ListUsers returns the accounts inside scope, ordered by username (unique,
 // so pages are stable), and the total.
 func ListUsers(ctx context.Context, q db.Q, scope Scope, f UserFilter) ([]User, int, error) {
-	cond, args := scope.Filter("COALESCE(u.region_code, n.region_code)", "u.unit_id")
+	cond, args := userScopeFilter(scope)
 	where := []string{cond}
 	if f.Query != "" {
 		like := "%" + strings.ToLower(f.Query) + "%"
@@ -528,7 +538,7 @@ func setPasswordHash(ctx context.Context, q db.Q, id int64, hash string) error {
 
 // CountUsers counts accounts inside scope.
 func CountUsers(ctx context.Context, q db.Q, scope Scope) (int, error) {
-	cond, args := scope.Filter("COALESCE(u.region_code, n.region_code)", "u.unit_id")
+	cond, args := userScopeFilter(scope)
 	var n int
 	err := q.QueryRow(ctx, "SELECT COUNT(*)"+userFrom+" WHERE u.active = ? AND "+cond, append([]any{true}, args...)...).Scan(&n)
 	return n, db.Err(err)

@@ -163,6 +163,9 @@ func loadCoverage(ctx context.Context, q db.Q, units []Unit) error {
 		idx[u.ID] = i
 		ph[i] = "?"
 		args[i] = u.ID
+		// An empty list, not nil: the API promises "coverage": [] rather
+		// than null for units without a working area.
+		units[i].Coverage = []wilayah.Code{}
 	}
 	rows, err := q.Query(ctx, "SELECT unit_id, province_code FROM unit_coverage WHERE unit_id IN ("+
 		strings.Join(ph, ",")+") ORDER BY unit_id, province_code", args...)

@@ -125,11 +125,16 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// maxQueryInt caps integer query parameters so that an offset computed as
+// (page-1) × size cannot overflow: a huge page must give an empty page, not
+// a negative offset (a panic in a slice, an SQL error, or page 1).
+const maxQueryInt = 1_000_000_000
+
 // queryInt reads a positive integer query parameter, default def.
 func queryInt(r *http.Request, name string, def int) int {
 	v, err := strconv.Atoi(r.URL.Query().Get(name))
 	if err != nil || v < 1 {
 		return def
 	}
-	return v
+	return min(v, maxQueryInt)
 }

@@ -247,7 +247,13 @@ func (s *Server) regionSuggest(w http.ResponseWriter, r *http.Request) {
 		max = 4
 	}
 	p := &suggestFragment{Field: field, Max: max, Label: q.Get("label"), ix: s.regions}
-	for _, reg := range s.regions.Search(q.Get("q"), "", 0, 20) {
+	// The picker's search box is named FIELD_q (so that it never collides
+	// with a form's own fields), and htmx sends it under that name.
+	text := q.Get(field + "_q")
+	if text == "" {
+		text = q.Get("q")
+	}
+	for _, reg := range s.regions.Search(text, "", 0, 20) {
 		if reg.Level <= wilayah.Level(max) && len(p.Results) < 10 {
 			p.Results = append(p.Results, reg)
 		}

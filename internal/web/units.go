@@ -270,6 +270,7 @@ func (s *Server) apiUnitCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	canonicalCodes(&in)
 	u, err := unit.Create(r.Context(), s.db, s.regions, actor(r), scope(r), in)
 	if err != nil {
 		s.fail(w, r, err)
@@ -277,6 +278,16 @@ func (s *Server) apiUnitCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/units/"+strconv.FormatInt(u.ID, 10))
 	writeJSON(w, http.StatusCreated, u)
+}
+
+// canonicalCodes turns the region codes of a JSON body into their dotted
+// form, as the form handlers and the users API do, so that "3373" is Kota
+// Salatiga here too; a malformed code stays as typed for Validate to name.
+func canonicalCodes(in *unit.Input) {
+	in.Region = codeOrRaw(string(in.Region))
+	for i, c := range in.Coverage {
+		in.Coverage[i] = codeOrRaw(string(c))
+	}
 }
 
 // apiUnitUpdate applies a PATCH: fields left out keep their value; version
@@ -298,6 +309,7 @@ func (s *Server) apiUnitUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	canonicalCodes(&in)
 	if in.Version == 0 {
 		var f apperr.Fields
 		f.Add("version", "field.required")

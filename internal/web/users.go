@@ -267,10 +267,8 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	size := f.Size
-	if size <= 0 || size > 100 {
-		size = 25
-	}
+	// The size access.ListUsers used: larger sizes are capped, not reset.
+	size := min(f.Size, 100)
 	writeJSON(w, http.StatusOK, userList{Items: nonNil(users), Total: total, Page: max(f.Page, 1), Size: size})
 }
 

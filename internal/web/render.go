@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,6 +60,29 @@ func (b *Base) Date(t time.Time) string {
 		return "—"
 	}
 	return t.In(wib).Format("02-01-2006 15:04") + " WIB"
+}
+
+// Num writes a count with the thousands separator of the page's language:
+// 83.762 in Indonesian, 83,762 in English.
+func (b *Base) Num(n int) string {
+	sep := "."
+	if b.Lang == i18n.EN {
+		sep = ","
+	}
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out.WriteString(sep)
+		}
+		out.WriteRune(c)
+	}
+	if neg {
+		return "-" + out.String()
+	}
+	return out.String()
 }
 
 // wib is Waktu Indonesia Barat (UTC+7). Times are stored in UTC.

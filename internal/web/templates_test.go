@@ -129,3 +129,19 @@ func TestDynamicKeysExist(t *testing.T) {
 		}
 	}
 }
+
+func TestNum(t *testing.T) {
+	id, en := &Base{Lang: i18n.ID}, &Base{Lang: i18n.EN}
+	for _, tt := range []struct {
+		n      int
+		id, en string
+	}{{0, "0", "0"}, {38, "38", "38"}, {514, "514", "514"}, {7285, "7.285", "7,285"}, {83762, "83.762", "83,762"},
+		{1234567, "1.234.567", "1,234,567"}, {-1000, "-1.000", "-1,000"}} {
+		if got := id.Num(tt.n); got != tt.id {
+			t.Errorf("id Num(%d) = %q, want %q", tt.n, got, tt.id)
+		}
+		if got := en.Num(tt.n); got != tt.en {
+			t.Errorf("en Num(%d) = %q, want %q", tt.n, got, tt.en)
+		}
+	}
+}

@@ -92,7 +92,7 @@ func (in *UserInput) Validate(creating bool) apperr.Fields {
 	switch {
 	case in.FullName == "":
 		f.Add("full_name", "field.required")
-	case !utf8.ValidString(in.FullName):
+	case !utf8.ValidString(in.FullName) || strings.ContainsRune(in.FullName, 0): // PostgreSQL text holds no NUL
 		f.Add("full_name", "field.utf8")
 	case utf8.RuneCountInString(in.FullName) > MaxNameLen:
 		f.Add("full_name", "field.too_long", MaxNameLen)

@@ -98,7 +98,7 @@ func (in *Input) Validate(ix *wilayah.Index) apperr.Fields {
 		switch {
 		case required && v == "":
 			f.Add(field, "field.required")
-		case !utf8.ValidString(v):
+		case !utf8.ValidString(v) || strings.ContainsRune(v, 0): // PostgreSQL text holds no NUL
 			f.Add(field, "field.utf8")
 		case utf8.RuneCountInString(v) > max:
 			f.Add(field, "field.too_long", max)

@@ -33,10 +33,11 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // DecodeJSON decodes a request body of exactly one JSON object into v. It
-// refuses another content type, invalid UTF-8, unknown fields, trailing data
-// and values of the wrong type, naming the field where it can.
+// refuses another content type, invalid UTF-8, NUL characters, unknown
+// fields, trailing data and values of the wrong type, naming the field where
+// it can.
 func DecodeJSON(contentType string, body []byte, v any) error {
-	if mt, _, err := mime.ParseMediaType(contentType); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+	if mt, _, err := mime.ParseMediaType(contentType); err != nil || (mt != "application/json" && !(strings.Contains(mt, "/") && strings.HasSuffix(mt, "+json"))) {
 		return apperr.New(apperr.BadRequest, "error.content_type_json")
 	}
 	if !utf8.Valid(body) {
@@ -51,6 +52,10 @@ func DecodeJSON(contentType string, body []byte, v any) error {
 		}
 		if _, err := dec.Token(); err != io.EOF {
 			return apperr.New(apperr.BadRequest, "error.json_trailing")
+		}
+		// JSON can carry NUL only escaped; PostgreSQL's text cannot hold it.
+		if bytes.Contains(body, []byte(`\u0000`)) && hasNUL(body) {
+			return apperr.New(apperr.BadRequest, "error.utf8")
 		}
 		return nil
 	}
@@ -72,6 +77,10 @@ func DecodeJSON(contentType string, body []byte, v any) error {
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		// encoding/json has no typed error for unknown fields.
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if name == "" {
+			// An empty key (or one we cannot read back) names no field.
+			return apperr.New(apperr.BadRequest, "error.json_shape")
+		}
 		var f apperr.Fields
 		f.Add(name, "error.json_unknown_field")
 		e := f.Err().(*apperr.Error)
@@ -79,6 +88,44 @@ func DecodeJSON(contentType string, body []byte, v any) error {
 		return e
 	}
 	return apperr.Wrap(apperr.BadRequest, "error.json_shape", fmt.Errorf("decode: %w", err))
+}
+
+// hasNUL reports whether a JSON document holds a key or string with NUL.
+func hasNUL(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if s, ok := tok.(string); ok && strings.ContainsRune(s, 0) {
+			return true
+		}
+	}
+}
+
+// validText reports whether s is text layan can store and search: valid
+// UTF-8 without NUL, which PostgreSQL's text type cannot hold.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// checkQuery refuses a query string holding text that is not validText,
+// naming the parameter, before any handler passes it to a query.
+func checkQuery(r *http.Request) error {
+	for k, vs := range r.URL.Query() {
+		if !validText(k) {
+			return apperr.New(apperr.BadRequest, "error.utf8")
+		}
+		for _, v := range vs {
+			if !validText(v) {
+				var f apperr.Fields
+				f.Add(k, "field.utf8")
+				e := f.Err().(*apperr.Error)
+				e.Kind = apperr.BadRequest
+				return e
+			}
+		}
+	}
+	return nil
 }
 
 // decodeJSON reads and decodes the request's JSON body into v.
@@ -91,7 +138,7 @@ func decodeJSON(r *http.Request, v any) error {
 }
 
 // parseForm parses a form body with the same size limit and refuses invalid
-// UTF-8 in any value, so nothing malformed reaches a domain package.
+// UTF-8 (or NUL) in any value, so nothing malformed reaches a domain package.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	if err := r.ParseForm(); err != nil {
@@ -102,11 +149,11 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(apperr.BadRequest, "error.bad_body", err)
 	}
 	for k, vs := range r.Form {
-		if !utf8.ValidString(k) {
+		if !validText(k) {
 			return apperr.New(apperr.BadRequest, "error.utf8")
 		}
 		for _, v := range vs {
-			if !utf8.ValidString(v) {
+			if !validText(v) {
 				var f apperr.Fields
 				f.Add(k, "field.utf8")
 				return f.Err()

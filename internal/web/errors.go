@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/layan-id/layan/internal/apperr"
 )
@@ -68,6 +69,9 @@ type Problem struct {
 	Errors    []ProblemField `json:"errors,omitempty"`
 }
 
+// pointerEscaper escapes a member name for a JSON Pointer (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
 // ProblemField says what is wrong with one field of the request.
 type ProblemField struct {
 	Field   string `json:"field"`
@@ -113,7 +117,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			RequestID: st.id,
 		}
 		for _, f := range ae.Fields {
-			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Pointer: "/" + f.Field,
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Pointer: "/" + pointerEscaper.Replace(f.Field),
 				Detail: s.cat.T(st.lang, f.Key, f.Args...)})
 		}
 		w.Header().Set("Content-Type", "application/problem+json")
@@ -124,7 +128,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	page := &errorPage{Status: status, Message: s.cat.T(st.lang, ae.Key, ae.Args...)}
 	for _, f := range ae.Fields {
-		page.Fields = append(page.Fields, s.cat.T(st.lang, "field."+f.Field)+": "+s.cat.T(st.lang, f.Key, f.Args...))
+		// A field the catalog does not name (a parameter of the client's
+		// own) is shown as sent, not as a bare catalog key.
+		label := f.Field
+		if s.cat.Has(st.lang, "field."+f.Field) {
+			label = s.cat.T(st.lang, "field."+f.Field)
+		}
+		page.Fields = append(page.Fields, label+": "+s.cat.T(st.lang, f.Key, f.Args...))
 	}
 	s.render(w, r, status, "error", page)
 }

@@ -108,6 +108,10 @@ func (s *Server) guard(rt Route) http.Handler {
 				return
 			}
 		}
+		if err := checkQuery(r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		rt.handle(w, r)
 	})
 }

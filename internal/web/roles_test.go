@@ -1,0 +1,759 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/audit"
+	"github.com/layan-id/layan/internal/demo"
+	"github.com/layan-id/layan/internal/unit"
+	"github.com/layan-id/layan/internal/web"
+	"github.com/layan-id/layan/internal/wilayah"
+)
+
+// The role × route test sends every route of Server.Routes() as every kind
+// of caller and checks the answer against what DESIGN.md's table of users
+// allows. Expectations come from two small tables below — which roles hold
+// which permission, and which objects lie inside or outside each caller's
+// scope — never from a list of route names, so a new route is tested the
+// moment it is added to the route table, and a route with a permission or a
+// path parameter the tables do not know fails the test.
+
+// sulselAdmin keys the admin of Sulawesi Selatan (region 73) in h.accounts
+// and h.tokens; the harness has no regional admin of its own.
+const sulselAdmin access.Role = "admin.sulsel"
+
+// actor is one kind of caller.
+type actor struct {
+	key  access.Role // key into h.accounts and h.tokens; "" = anonymous
+	role access.Role // the account's role
+}
+
+func (a actor) String() string {
+	if a.key == "" {
+		return "anonymous"
+	}
+	return string(a.key)
+}
+
+var matrixActors = []actor{
+	{"", ""},
+	{access.Worker, access.Worker},
+	{access.Supervisor, access.Supervisor},
+	{access.Planner, access.Planner},
+	{access.Verifier, access.Verifier},
+	{access.National, access.National},
+	{access.Admin, access.Admin},
+	{sulselAdmin, access.Admin},
+}
+
+// grantsByDesign is DESIGN.md's table of users, written out again so that a
+// change to access's grants must be a deliberate change here too. Public
+// routes are open to everyone, anonymous callers included.
+var grantsByDesign = map[access.Permission][]access.Role{
+	access.SignedIn:       access.Roles,
+	access.ReadUnits:      access.Roles, // a worker reads only their own unit: see scopeCases
+	access.ManageUnits:    {access.Admin},
+	access.ManageUsers:    {access.Admin},
+	access.ReadAudit:      {access.Admin},
+	access.ManageOwnToken: access.Roles,
+}
+
+func allowed(role access.Role, p access.Permission) bool {
+	if p == access.Public {
+		return true
+	}
+	return role != "" && slices.Contains(grantsByDesign[p], role)
+}
+
+// resource is what a path parameter (or a collection) names.
+type resource string
+
+const (
+	resUnit   resource = "unit"
+	resUser   resource = "user"
+	resToken  resource = "token"
+	resRegion resource = "region"
+	resAudit  resource = "audit"
+	// resPlace is where a POST to a collection of units or users puts the
+	// new object: a unit in that unit's region, an account in that unit.
+	resPlace resource = "placement"
+)
+
+// resources maps the path segment before a parameter (or the last segment
+// of a collection) to the resource.
+var resources = map[string]resource{
+	"units": resUnit, "users": resUser, "tokens": resToken, "regions": resRegion, "audit": resAudit,
+}
+
+// scopeCase lists objects inside and outside a caller's scope: demo unit
+// keys (see demoUnits), usernames, "own"/"other" tokens, region codes; for
+// resPlace, the demo unit that receives the new object.
+type scopeCase struct{ in, out []string }
+
+// scopeCases is the scope part of DESIGN.md: worker and supervisor see their
+// unit only (not another unit of the same city), a planner their kab/kota, a
+// verifier their province, the national viewer and the deployment's admin
+// everything, and the Sulawesi Selatan admin nothing of Jawa Tengah.
+var scopeCases = map[access.Role]map[resource]scopeCase{
+	access.Worker:     {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "makassar"}}},
+	access.Supervisor: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "jateng"}}},
+	access.Planner:    {resUnit: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"jateng", "makassar"}}},
+	access.Verifier:   {resUnit: {in: []string{"jateng", "lks-salatiga"}, out: []string{"makassar", "bekasi"}}},
+	access.National:   {resUnit: {in: []string{"kupang", "salatiga"}}},
+	access.Admin: {
+		resUnit:  {in: []string{"salatiga", "makassar"}},
+		resUser:  {in: []string{"target.salatiga", "target.sulsel"}},
+		resPlace: {in: []string{"salatiga"}},
+		resAudit: {},
+	},
+	sulselAdmin: {
+		resUnit:  {in: []string{"makassar"}, out: []string{"salatiga", "jateng"}},
+		resUser:  {in: []string{"target.sulsel"}, out: []string{"target.salatiga", "demo.pekerja", "demo.nasional", "demo.admin"}},
+		resPlace: {in: []string{"makassar"}, out: []string{"jateng", "salatiga"}},
+		resAudit: {},
+	},
+}
+
+// everyone's cases: a token is one's own or not; regions are reference data
+// that every signed-in user may read.
+var everyoneCases = map[resource]scopeCase{
+	resToken:  {in: []string{"own"}, out: []string{"other"}},
+	resRegion: {in: []string{"73.71", "33"}},
+}
+
+// visibleUnits lists exactly which demo units each caller's unit list holds.
+var visibleUnits = map[access.Role][]string{
+	access.Worker:     {"salatiga"},
+	access.Supervisor: {"salatiga"},
+	access.Planner:    {"salatiga", "lks-salatiga"},
+	access.Verifier:   {"jateng", "salatiga", "lks-salatiga"},
+	access.National:   nil, // all
+	access.Admin:      nil, // all
+	sulselAdmin:       {"sulsel", "makassar", "gowa"},
+}
+
+// probe is the object sent to routes the caller may not use at all.
+var probe = map[resource]string{
+	resUnit: "salatiga", resUser: "target.salatiga", resToken: "other", resRegion: "73.71", resPlace: "salatiga",
+}
+
+// demoUnits names the demo units (internal/demo) by short keys.
+var demoUnits = map[string]string{
+	"bekasi":       "Sentra Terpadu Pangudi Luhur Bekasi",
+	"jateng":       "Dinas Sosial Provinsi Jawa Tengah",
+	"salatiga":     "Dinas Sosial Kota Salatiga",
+	"lks-salatiga": "LKS Anak Kasih Salatiga",
+	"sulsel":       "Dinas Sosial Provinsi Sulawesi Selatan",
+	"makassar":     "Dinas Sosial Kota Makassar",
+	"gowa":         "UPTD Panti Sosial Tresna Werdha Gau Mabaji",
+	"kupang":       "Dinas Sosial Kota Kupang",
+}
+
+// request says how to send a valid request to a route with a body. Every
+// POST and PATCH route needs an entry: a new one fails the test until it
+// has one.
+type request struct {
+	// body returns url.Values for UI routes, a JSON-encodable value (or nil)
+	// for API routes.
+	body func(fx *fixture, a actor, target string) any
+	// fresh sends the request from a newly signed-in browser, because it
+	// ends or replaces the session.
+	fresh bool
+	// query is the query string a GET route needs to be valid.
+	query string
+}
+
+var requests = map[string]request{
+	"GET /regions/picker":  {query: "field=region&code=73.71&max=4&label=field.region"},
+	"GET /regions/suggest": {query: "field=region&q=makassar&max=2"},
+	"POST /login": {fresh: true, body: func(fx *fixture, a actor, _ string) any {
+		acc := fx.h.accounts[a.key]
+		if a.key == "" {
+			acc = fx.h.accounts[access.Worker]
+		}
+		return url.Values{"username": {acc.Username}, "password": {acc.Password}, "next": {"/"}}
+	}},
+	"POST /logout": {fresh: true, body: func(*fixture, actor, string) any { return url.Values{} }},
+	"POST /lang": {body: func(*fixture, actor, string) any {
+		return url.Values{"lang": {"id"}, "next": {"/about"}}
+	}},
+	"POST /units": {body: func(fx *fixture, _ actor, place string) any {
+		u := fx.unit(place)
+		return url.Values{"type": {string(unit.LKS)}, "name": {fx.uniqueName("LKS Uji")}, "region": {string(u.Region)}}
+	}},
+	"POST /units/{id}": {body: func(fx *fixture, _ actor, key string) any {
+		u := fx.currentUnit(key)
+		f := url.Values{"type": {string(u.Type)}, "name": {u.Name}, "region": {string(u.Region)}, "address": {u.Address},
+			"phone": {u.Phone}, "version": {strconv.Itoa(u.Version)}, "active": {"1"}}
+		for _, c := range u.Coverage {
+			f.Add("coverage", string(c))
+		}
+		return f
+	}},
+	"POST /users": {body: func(fx *fixture, _ actor, place string) any {
+		return url.Values{"username": {fx.uniqueUsername()}, "full_name": {"Pengguna Uji"}, "role": {"worker"},
+			"unit_id": {strconv.FormatInt(fx.unit(place).ID, 10)}}
+	}},
+	"POST /users/{id}": {body: func(fx *fixture, _ actor, username string) any {
+		u := fx.currentUser(username)
+		f := url.Values{"full_name": {u.FullName}, "role": {string(u.Role)}, "region": {string(u.Region)},
+			"version": {strconv.Itoa(u.Version)}}
+		if u.UnitID != 0 {
+			f.Set("unit_id", strconv.FormatInt(u.UnitID, 10))
+		}
+		return f
+	}},
+	"POST /users/{id}/active": {body: func(fx *fixture, _ actor, username string) any {
+		return url.Values{"active": {"1"}, "version": {strconv.Itoa(fx.currentUser(username).Version)}}
+	}},
+	"POST /users/{id}/password": {body: func(*fixture, actor, string) any { return url.Values{} }},
+	"POST /account/password": {body: func(fx *fixture, a actor, _ string) any {
+		// The same password again: a real change that keeps the account usable.
+		pw := fx.h.accounts[a.key].Password
+		return url.Values{"current_password": {pw}, "new_password": {pw}}
+	}},
+	"POST /account/tokens":             {body: func(*fixture, actor, string) any { return url.Values{"name": {"matrix"}} }},
+	"POST /account/tokens/{id}/revoke": {body: func(*fixture, actor, string) any { return url.Values{} }},
+
+	"POST /api/v1/units": {body: func(fx *fixture, _ actor, place string) any {
+		return map[string]any{"type": unit.LKS, "name": fx.uniqueName("LKS API"), "region": fx.unit(place).Region}
+	}},
+	"PATCH /api/v1/units/{id}": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"version": fx.currentUnit(key).Version}
+	}},
+	"POST /api/v1/users": {body: func(fx *fixture, _ actor, place string) any {
+		return map[string]any{"username": fx.uniqueUsername(), "full_name": "Pengguna API", "role": "worker",
+			"unit_id": fx.unit(place).ID}
+	}},
+	"PATCH /api/v1/users/{id}": {body: func(fx *fixture, _ actor, username string) any {
+		u := fx.currentUser(username)
+		return map[string]any{"full_name": u.FullName, "version": u.Version}
+	}},
+	"POST /api/v1/users/{id}/password-reset": {body: func(*fixture, actor, string) any { return nil }},
+}
+
+// fixture is the world of the matrix: the demo data plus the Sulawesi
+// Selatan admin, two accounts to act on (never used to sign in, so that
+// resetting or deactivating them breaks no session of the test), and a token
+// that belongs to neither.
+type fixture struct {
+	t       *testing.T
+	h       *harness
+	units   map[string]unit.Unit // by demo key
+	users   map[string]int64     // ids by username
+	other   int64                // a token of target.salatiga
+	clients map[access.Role]*http.Client
+	n       int
+}
+
+func newFixture(t *testing.T, h *harness) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	fx := &fixture{t: t, h: h, units: map[string]unit.Unit{}, users: map[string]int64{}, clients: map[access.Role]*http.Client{}}
+	all, _, err := unit.List(ctx, h.db, access.Scope{All: true}, unit.Filter{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, name := range demoUnits {
+		for _, u := range all {
+			if u.Name == name {
+				fx.units[key] = u
+			}
+		}
+		if _, ok := fx.units[key]; !ok {
+			t.Fatalf("demo unit %q missing", name)
+		}
+	}
+	sys := audit.System("test")
+	create := func(in access.UserInput) (access.User, string) {
+		u, pw, err := access.CreateUser(ctx, h.db, sys, access.Scope{All: true}, in)
+		if err != nil {
+			t.Fatalf("create %s: %v", in.Username, err)
+		}
+		return u, pw
+	}
+	admin, pw := create(access.UserInput{Username: string(sulselAdmin), FullName: "Andi Makkasau (uji)", Role: access.Admin, Region: "73"})
+	tok, _, err := access.CreateToken(ctx, h.db, admin.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.accounts[sulselAdmin] = demo.Account{Username: admin.Username, Role: access.Admin, Password: pw}
+	h.tokens[sulselAdmin] = tok
+	target, _ := create(access.UserInput{Username: "target.salatiga", FullName: "Sasaran Salatiga", Role: access.Worker, UnitID: fx.units["salatiga"].ID})
+	create(access.UserInput{Username: "target.sulsel", FullName: "Sasaran Makassar", Role: access.Worker, UnitID: fx.units["makassar"].ID})
+	if _, t2, err := access.CreateToken(ctx, h.db, target.ID, "other"); err != nil {
+		t.Fatal(err)
+	} else {
+		fx.other = t2.ID
+	}
+	users, _, err := access.ListUsers(ctx, h.db, access.Scope{All: true}, access.UserFilter{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		fx.users[u.Username] = u.ID
+	}
+	return fx
+}
+
+func (fx *fixture) unit(key string) unit.Unit {
+	u, ok := fx.units[key]
+	if !ok {
+		fx.t.Fatalf("no demo unit %q", key)
+	}
+	return u
+}
+
+func (fx *fixture) currentUnit(key string) unit.Unit {
+	u, err := unit.Get(context.Background(), fx.h.db, access.Scope{All: true}, fx.unit(key).ID)
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	return u
+}
+
+func (fx *fixture) currentUser(username string) access.User {
+	u, err := access.GetUserByName(context.Background(), fx.h.db, username)
+	if err != nil {
+		fx.t.Fatalf("user %s: %v", username, err)
+	}
+	return u
+}
+
+func (fx *fixture) uniqueName(prefix string) string {
+	fx.n++
+	return fmt.Sprintf("%s %d", prefix, fx.n)
+}
+
+func (fx *fixture) uniqueUsername() string {
+	fx.n++
+	return fmt.Sprintf("uji.%d", fx.n)
+}
+
+// scope is the scope of an actor's account.
+func (fx *fixture) scope(a actor) access.Scope {
+	return fx.currentUser(fx.h.accounts[a.key].Username).Scope()
+}
+
+// id resolves a case's object to the value of its path parameter.
+func (fx *fixture) id(t *testing.T, a actor, res resource, name string) string {
+	switch res {
+	case resUnit:
+		return strconv.FormatInt(fx.unit(name).ID, 10)
+	case resUser:
+		id, ok := fx.users[name]
+		if !ok {
+			t.Fatalf("no account %q", name)
+		}
+		return strconv.FormatInt(id, 10)
+	case resToken:
+		if name == "other" || a.key == "" {
+			return strconv.FormatInt(fx.other, 10)
+		}
+		// A token of the caller's own, made for this request: revoking it
+		// leaves the harness's token working.
+		_, tok, err := access.CreateToken(context.Background(), fx.h.db, fx.currentUser(fx.h.accounts[a.key].Username).ID, "own")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(tok.ID, 10)
+	case resRegion:
+		return name
+	}
+	t.Fatalf("no id for resource %s", res)
+	return ""
+}
+
+// client is the cookie client of an actor: shared, or newly signed in.
+func (fx *fixture) client(a actor, fresh bool) *http.Client {
+	if a.key == "" {
+		return fx.h.anonymous()
+	}
+	if fresh {
+		return fx.h.browser(a.key)
+	}
+	c, ok := fx.clients[a.key]
+	if !ok {
+		c = fx.h.browser(a.key)
+		fx.clients[a.key] = c
+	}
+	return c
+}
+
+// fingerprint summarises what a refused request must not change.
+func (fx *fixture) fingerprint(t *testing.T) string { return dbState(t, fx.h) }
+
+// dbState summarises the stored units, accounts, tokens and audit records:
+// a refused request must leave it as it was.
+func dbState(t *testing.T, h *harness) string {
+	t.Helper()
+	var a, b, c, d, e, f int64
+	err := h.db.QueryRow(context.Background(), `SELECT
+		(SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM unit), (SELECT COALESCE(SUM(version), 0) FROM unit),
+		(SELECT COUNT(*) FROM app_user), (SELECT COALESCE(SUM(version), 0) FROM app_user),
+		(SELECT COUNT(*) FROM api_token WHERE revoked_at IS NULL)`).Scan(&a, &b, &c, &d, &e, &f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d", a, b, c, d, e, f)
+}
+
+// routeResource tells what a route's path parameter names, or, for a POST to
+// a collection of units or users, that the request places a new object.
+func routeResource(rt web.Route) (res resource, param string, err error) {
+	segs := strings.Split(strings.TrimPrefix(rt.Path, "/"), "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && s != "{$}" {
+			if i == 0 {
+				return "", "", fmt.Errorf("parameter %s names nothing", s)
+			}
+			r, ok := resources[segs[i-1]]
+			if !ok || (s != "{id}" && s != "{code}") {
+				return "", "", fmt.Errorf("the matrix does not know what %s after %q names", s, segs[i-1])
+			}
+			return r, s, nil
+		}
+	}
+	if last := resources[segs[len(segs)-1]]; rt.Method == http.MethodPost && (last == resUnit || last == resUser) {
+		return resPlace, "", nil
+	}
+	return "", "", nil
+}
+
+// want is what a case expects.
+type want int
+
+const (
+	wantOK        want = iota // 2xx or 3xx
+	wantSignIn                // 401, or 303 to /login for a UI GET
+	wantForbidden             // 403
+	wantHidden                // 404 (or 403): outside the caller's scope
+)
+
+func (w want) String() string {
+	return [...]string{"ok", "sign-in", "forbidden", "hidden"}[w]
+}
+
+type matrixCase struct {
+	res    resource
+	target string
+	want   want
+}
+
+// cases derives a route's cases for an actor from the tables above.
+func cases(t *testing.T, a actor, rt web.Route) []matrixCase {
+	t.Helper()
+	res, _, err := routeResource(rt)
+	if err != nil {
+		t.Errorf("%s: %v", rt.Pattern(), err)
+		return nil
+	}
+	switch {
+	case rt.Perm == access.Public:
+		return []matrixCase{{res, probe[res], wantOK}}
+	case a.key == "":
+		return []matrixCase{{res, probe[res], wantSignIn}}
+	case !allowed(a.role, rt.Perm):
+		return []matrixCase{{res, probe[res], wantForbidden}}
+	case res == "":
+		return []matrixCase{{want: wantOK}}
+	}
+	sc, ok := everyoneCases[res]
+	if !ok {
+		sc, ok = scopeCases[a.key][res]
+	}
+	if !ok || len(sc.in) == 0 {
+		t.Errorf("%s as %s: the scope table has no %s case", rt.Pattern(), a, res)
+		return nil
+	}
+	var out []matrixCase
+	for _, n := range sc.in {
+		out = append(out, matrixCase{res, n, wantOK})
+	}
+	for _, n := range sc.out {
+		out = append(out, matrixCase{res, n, wantHidden})
+	}
+	return out
+}
+
+// leak matches what must never reach a user: stack traces and raw driver or
+// library error text.
+var leak = regexp.MustCompile(`goroutine \d+ \[|runtime/debug|\.go:\d+|\bsql: |\bpq: |SQLSTATE|pgconn|\(SQLSTATE|constraint failed|database is locked|no such (table|column)|syntax error at|json: cannot|invalid character|unexpected end of JSON`)
+
+func checkNoLeak(t *testing.T, where string, body []byte) {
+	t.Helper()
+	if m := leak.Find(body); m != nil {
+		t.Errorf("%s: response shows internal detail %q:\n%.800s", where, m, body)
+	}
+}
+
+// exchange is one sent request and its answer.
+type exchange struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// send sends a route's request as an actor: API routes by bearer token
+// through h.api (checked against the OpenAPI document), UI routes by cookie.
+func (fx *fixture) send(t *testing.T, a actor, rt web.Route, path string, body any, fresh bool) exchange {
+	t.Helper()
+	if rt.API {
+		r := fx.h.api(t, a.key, rt.Method, path, body)
+		return exchange{r.Status, r.Header, r.Body}
+	}
+	var rd io.Reader
+	form, isForm := body.(url.Values)
+	if isForm {
+		rd = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(rt.Method, fx.h.http.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if isForm {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := fx.client(a, fresh).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exchange{resp.StatusCode, resp.Header, out}
+}
+
+func TestRoleRouteMatrix(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		fx := newFixture(t, h)
+		routes := h.server.Routes()
+		for _, rt := range routes {
+			if rt.Perm != access.Public && grantsByDesign[rt.Perm] == nil {
+				t.Errorf("%s needs permission %q, which the matrix does not know: add it to grantsByDesign", rt.Pattern(), rt.Perm)
+			}
+			if _, ok := requests[rt.Pattern()]; !ok && rt.Method != http.MethodGet {
+				t.Errorf("%s: the matrix has no request for it: add one to requests", rt.Pattern())
+			}
+		}
+		for _, a := range matrixActors {
+			t.Run(a.String(), func(t *testing.T) {
+				for _, rt := range routes {
+					for _, c := range cases(t, a, rt) {
+						name := rt.Pattern()
+						if c.target != "" {
+							name += " " + c.target
+						}
+						t.Run(name, func(t *testing.T) { fx.check(t, a, rt, c) })
+					}
+				}
+			})
+		}
+		t.Run("lists", func(t *testing.T) { fx.checkLists(t) })
+	})
+}
+
+// check sends one case and checks the answer.
+func (fx *fixture) check(t *testing.T, a actor, rt web.Route, c matrixCase) {
+	path := strings.ReplaceAll(rt.Path, "{$}", "")
+	if _, param, _ := routeResource(rt); param != "" {
+		path = strings.Replace(path, param, fx.id(t, a, c.res, c.target), 1)
+	}
+	var body any
+	spec := requests[rt.Pattern()]
+	if spec.body != nil {
+		body = spec.body(fx, a, c.target)
+	}
+	if spec.query != "" {
+		path += "?" + spec.query
+	}
+	before := fx.fingerprint(t)
+	x := fx.send(t, a, rt, path, body, spec.fresh)
+	if x.status >= 500 {
+		t.Fatalf("%s %s: status %d\n%.800s", rt.Method, path, x.status, x.body)
+	}
+	if rt.Path != "/metrics" && rt.Path != "/api/v1/openapi.json" {
+		checkNoLeak(t, rt.Method+" "+path, x.body)
+	}
+	switch c.want {
+	case wantOK:
+		if x.status >= 400 {
+			t.Errorf("%s %s as %s: status %d, want success\n%.300s", rt.Method, path, a, x.status, x.body)
+		}
+		if loc := x.header.Get("Location"); a.key != "" && strings.HasPrefix(loc, "/login?") {
+			t.Errorf("%s %s as %s: sent to sign in (%s)", rt.Method, path, a, loc)
+		}
+	case wantSignIn:
+		if rt.API || rt.Method != http.MethodGet {
+			if x.status != http.StatusUnauthorized {
+				t.Errorf("%s %s anonymously: status %d, want 401", rt.Method, path, x.status)
+			}
+		} else if loc := x.header.Get("Location"); x.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/login?next=") {
+			t.Errorf("%s %s anonymously: status %d to %q, want 303 to /login?next=…", rt.Method, path, x.status, loc)
+		}
+	case wantForbidden:
+		if x.status != http.StatusForbidden {
+			t.Errorf("%s %s as %s: status %d, want 403", rt.Method, path, a, x.status)
+		}
+	case wantHidden:
+		if x.status != http.StatusNotFound && x.status != http.StatusForbidden {
+			t.Errorf("%s %s as %s on %s outside its scope: status %d, want 404 or 403\n%.600s", rt.Method, path, a, c.target, x.status, x.body)
+		}
+	}
+	if c.want != wantOK {
+		if after := fx.fingerprint(t); after != before {
+			t.Errorf("%s %s as %s was refused but changed the database: %s → %s", rt.Method, path, a, before, after)
+		}
+	}
+	if c.want == wantOK && a.key != "" {
+		fx.checkVisible(t, a, rt, path, x)
+	}
+}
+
+// checkVisible checks that an answer names no demo unit outside the
+// caller's scope; lists are checked in full by checkLists.
+func (fx *fixture) checkVisible(t *testing.T, a actor, rt web.Route, path string, x exchange) {
+	t.Helper()
+	if seen := visibleUnits[a.key]; seen != nil {
+		for key, name := range demoUnits {
+			if !slices.Contains(seen, key) && strings.Contains(string(x.body), name) {
+				t.Errorf("%s %s as %s names %q, outside its scope", rt.Method, path, a, name)
+			}
+		}
+	}
+}
+
+// checkLists checks the unit, account and audit lists of every actor that
+// may read them, by the API (all on one page) and by the UI.
+func (fx *fixture) checkLists(t *testing.T) {
+	ctx := context.Background()
+	allUnits, _, err := unit.List(ctx, fx.h.db, access.Scope{All: true}, unit.Filter{Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitRegion := map[int64]wilayah.Code{}
+	for _, u := range allUnits {
+		unitRegion[u.ID] = u.Region
+	}
+	for _, a := range matrixActors[1:] {
+		t.Run(a.String(), func(t *testing.T) {
+			sc := fx.scope(a)
+			// Units: exactly the demo units of visibleUnits, and nothing
+			// (also among units made by the matrix) outside the scope.
+			var units struct {
+				Items []unit.Unit `json:"items"`
+				Total int         `json:"total"`
+			}
+			r := fx.h.api(t, a.key, "GET", "/api/v1/units?size=100", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("units: status %d", r.Status)
+			}
+			r.decode(t, &units)
+			var demoSeen []string
+			for _, u := range units.Items {
+				if !sc.CoversUnit(u.ID, u.Region) {
+					t.Errorf("unit list of %s holds %q (%s), outside its scope", a, u.Name, u.Region)
+				}
+				for key, name := range demoUnits {
+					if u.Name == name {
+						demoSeen = append(demoSeen, key)
+					}
+				}
+			}
+			want := visibleUnits[a.key]
+			if want == nil {
+				for key := range demoUnits {
+					want = append(want, key)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(demoSeen)
+			if !slices.Equal(demoSeen, want) {
+				t.Errorf("unit list of %s holds demo units %v, want %v", a, demoSeen, want)
+			}
+			if units.Total != len(units.Items) {
+				t.Errorf("unit list of %s: total %d but %d items", a, units.Total, len(units.Items))
+			}
+			if !allowed(a.role, access.ManageUsers) {
+				return
+			}
+			// Accounts: every account whose home region the scope covers,
+			// and no other.
+			var users struct {
+				Items []access.User `json:"items"`
+				Total int           `json:"total"`
+			}
+			r = fx.h.api(t, a.key, "GET", "/api/v1/users?size=100", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("users: status %d", r.Status)
+			}
+			r.decode(t, &users)
+			all, _, err := access.ListUsers(ctx, fx.h.db, access.Scope{All: true}, access.UserFilter{Size: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, wantUsers []string
+			for _, u := range users.Items {
+				got = append(got, u.Username)
+			}
+			for _, u := range all {
+				home := u.Region
+				if home == "" {
+					home = unitRegion[u.UnitID]
+				}
+				if sc.All || (home != "" && sc.CoversRegion(home)) {
+					wantUsers = append(wantUsers, u.Username)
+				}
+			}
+			if !slices.Equal(got, wantUsers) {
+				t.Errorf("account list of %s: %v, want %v", a, got, wantUsers)
+			}
+			if a.key == sulselAdmin {
+				for _, name := range []string{"target.sulsel", string(sulselAdmin)} {
+					if !slices.Contains(got, name) {
+						t.Errorf("account list of %s lacks %s", a, name)
+					}
+				}
+				_, page := fx.h.page(t, fx.client(a, false), "GET", "/users", nil)
+				for _, name := range []string{"demo.pekerja", "demo.admin", "target.salatiga"} {
+					if slices.Contains(got, name) || strings.Contains(page, name) {
+						t.Errorf("account list of %s shows %s", a, name)
+					}
+				}
+			}
+			// Audit: only records of the scope's region subtree.
+			var log struct {
+				Items []audit.Item `json:"items"`
+			}
+			r = fx.h.api(t, a.key, "GET", "/api/v1/audit?size=200", nil)
+			if r.Status != http.StatusOK {
+				t.Fatalf("audit: status %d", r.Status)
+			}
+			r.decode(t, &log)
+			n, err := audit.Count(ctx, fx.h.db, sc.All, sc.Region)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(log.Items) != min(n, 200) || len(log.Items) == 0 {
+				t.Errorf("audit list of %s: %d records, want %d", a, len(log.Items), min(n, 200))
+			}
+			for _, it := range log.Items {
+				if !sc.All && (it.Region == nil || !sc.CoversRegion(wilayah.Code(*it.Region))) {
+					t.Errorf("audit list of %s holds record %d of region %v, outside its scope", a, it.ID, it.Region)
+				}
+			}
+		})
+	}
+}

@@ -343,13 +343,27 @@ func TestStoreChangePassword(t *testing.T) {
 			{"new password too short", pw, "pendek", "new_password"},
 			{"new password too long", pw, strings.Repeat("x", 257), "new_password"},
 		} {
-			err := access.ChangePassword(ctx, w.d, system, u.ID, c.current, c.next)
+			err := access.ChangePassword(ctx, w.d, system, u.ID, "", c.current, c.next)
 			if apperr.KindOf(err) != apperr.Invalid || fieldOf(err) != c.field {
 				t.Errorf("%s: %v, want Invalid naming %s", c.name, err, c.field)
 			}
 		}
-		if err := access.ChangePassword(ctx, w.d, system, u.ID, pw, "kata-sandi-baru-panjang"); err != nil {
+		keep, err := access.StartSession(ctx, w.d, u.ID, "127.0.0.1")
+		if err != nil {
 			t.Fatal(err)
+		}
+		other, err := access.StartSession(ctx, w.d, u.ID, "127.0.0.2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := access.ChangePassword(ctx, w.d, system, u.ID, keep, pw, "kata-sandi-baru-panjang"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := access.SessionUser(ctx, w.d, keep); err != nil {
+			t.Errorf("the session that changed the password ended: %v", err)
+		}
+		if _, err := access.SessionUser(ctx, w.d, other); err == nil {
+			t.Errorf("another session survived the password change")
 		}
 		if _, err := access.Authenticate(ctx, w.d, u.Username, "kata-sandi-baru-panjang"); err != nil {
 			t.Errorf("new password: %v", err)

@@ -178,8 +178,8 @@ func ListUsers(ctx context.Context, q db.Q, scope Scope, f UserFilter) ([]User, 
 	cond, args := userScopeFilter(scope)
 	where := []string{cond}
 	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		where = append(where, "(u.username LIKE ? OR lower(u.full_name) LIKE ?)")
+		like := db.Contains(strings.ToLower(f.Query))
+		where = append(where, `(u.username LIKE ? ESCAPE '\' OR lower(u.full_name) LIKE ? ESCAPE '\')`)
 		args = append(args, like, like)
 	}
 	if f.Role != "" {
@@ -467,8 +467,10 @@ func ResetPassword(ctx context.Context, d *db.DB, actor audit.Actor, scope Scope
 	return password, err
 }
 
-// ChangePassword lets a signed-in user replace their own password.
-func ChangePassword(ctx context.Context, d *db.DB, actor audit.Actor, id int64, current, next string) error {
+// ChangePassword lets a signed-in user replace their own password. Every
+// other session of the account ends (a stolen session must not outlive the
+// change); the session with token keep, the one making the change, stays.
+func ChangePassword(ctx context.Context, d *db.DB, actor audit.Actor, id int64, keep, current, next string) error {
 	var f apperr.Fields
 	if utf8.RuneCountInString(next) < MinPasswordLen {
 		f.Add("new_password", "user.password_short", MinPasswordLen)
@@ -494,6 +496,9 @@ func ChangePassword(ctx context.Context, d *db.DB, actor audit.Actor, id int64, 
 		}
 		if _, err := tx.Exec(ctx, `UPDATE app_user SET password_hash = ?, updated_at = ?, version = version + 1
 			WHERE id = ?`, hash, db.Now(), id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM user_session WHERE user_id = ? AND token_hash <> ?", id, hashToken(keep)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Reset, Entity: "user",

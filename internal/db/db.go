@@ -248,3 +248,11 @@ func Err(err error) error { return normalise(err) }
 // Now is the time stored for "now": UTC, to the microsecond, the same on both
 // engines.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Contains returns a LIKE pattern matching s anywhere, with LIKE's own
+// wildcards in s escaped, for use as `col LIKE ? ESCAPE '\'`: a search for
+// "50%" finds "50%", not everything.
+func Contains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}

@@ -77,3 +77,28 @@ func TestErrorsAndTransactions(t *testing.T) {
 		})
 	}
 }
+
+// LIKE wildcards typed by a user are matched literally on both engines.
+func TestContainsEscapesWildcards(t *testing.T) {
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			d := dbtest.Open(t, engine)
+			for _, id := range []string{"q%b", "qxb", "q_b", `q\b`} {
+				if _, err := d.Exec(ctx, `INSERT INTO region_source (id, regulation, valid_from, data_package, licence, loaded_at)
+					VALUES (?, 'r', '2025-01-01', 'p', 'l', ?)`, id, db.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for q, want := range map[string]int{"%": 1, "_": 1, `\`: 1, "q": 4, "x": 1} {
+				var n int
+				if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM region_source WHERE id LIKE ? ESCAPE '\'`, db.Contains(q)).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n != want {
+					t.Errorf("LIKE %q matched %d rows, want %d", q, n, want)
+				}
+			}
+		})
+	}
+}

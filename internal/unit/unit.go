@@ -216,8 +216,8 @@ func List(ctx context.Context, q db.Q, scope access.Scope, f Filter) ([]Unit, in
 	cond, args := scope.Filter("region_code", "id")
 	where := []string{cond}
 	if f.Query != "" {
-		where = append(where, "lower(name) LIKE ?")
-		args = append(args, "%"+strings.ToLower(f.Query)+"%")
+		where = append(where, `lower(name) LIKE ? ESCAPE '\'`)
+		args = append(args, db.Contains(strings.ToLower(f.Query)))
 	}
 	if f.Type != "" {
 		where = append(where, "type = ?")

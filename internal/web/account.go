@@ -43,7 +43,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := state(r).user
-	err := access.ChangePassword(r.Context(), s.db, actor(r), u.ID, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
+	err := access.ChangePassword(r.Context(), s.db, actor(r), u.ID, state(r).session, r.PostFormValue("current_password"), r.PostFormValue("new_password"))
 	if fe := s.formErrors(r, err); fe != nil {
 		s.showAccount(w, r, http.StatusUnprocessableEntity, &accountPage{Errors: fe})
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,7 +15,7 @@ type auditPage struct {
 	Base
 	Items  []audit.Item
 	Filter auditForm
-	Older  string // query string of the next (older) page, empty at the end
+	Older  template.URL // link to the next (older) page, empty at the end
 }
 
 type auditForm struct {
@@ -84,7 +85,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 	if n := len(items); n > 0 && n == max(f.Limit, 1) || (f.Limit <= 0 && n == 50) {
 		q := r.URL.Query()
 		q.Set("before", strconv.FormatInt(items[len(items)-1].ID, 10))
-		p.Older = q.Encode()
+		p.Older = template.URL("/audit?" + q.Encode())
 	}
 	s.render(w, r, http.StatusOK, "audit", p)
 }

@@ -213,6 +213,16 @@ func (p Pager) Pages() int {
 	}
 	return n
 }
+
+// Href is the link to page n with the list's other parameters. It is built
+// here as a whole URL: html/template would escape "=" and "&" of a query
+// string pasted into an href.
+func (p Pager) Href(n int) template.URL {
+	q, _ := url.ParseQuery(p.Query)
+	q.Set("page", strconv.Itoa(n))
+	return template.URL("?" + q.Encode())
+}
+
 func (p Pager) HasPrev() bool { return p.Page > 1 }
 func (p Pager) HasNext() bool { return p.Page < p.Pages() }
 func (p Pager) Prev() int     { return p.Page - 1 }

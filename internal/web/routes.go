@@ -96,7 +96,7 @@ func (s *Server) guard(rt Route) http.Handler {
 		st.route = rt.Pattern()
 		if rt.Perm != access.Public {
 			if st.user == nil {
-				if rt.API || r.Method != http.MethodGet {
+				if rt.API || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 					s.fail(w, r, errSignInRequired)
 					return
 				}

@@ -125,3 +125,44 @@ func TestCrossSiteRequestsRefused(t *testing.T) {
 		}
 	})
 }
+
+// Paging links keep the list's filters and lead to the next records.
+func TestPagingLinks(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		c := h.browser(access.Admin)
+		_, body := h.page(t, c, "GET", "/units?q=dinas&size=2", nil)
+		if !strings.Contains(body, `href="?page=2&amp;q=dinas&amp;size=2"`) {
+			t.Fatalf("next-page link lost the filters:\n%s", body)
+		}
+		_, page2 := h.page(t, c, "GET", "/units?page=2&q=dinas&size=2", nil)
+		if !strings.Contains(page2, `href="?page=1&amp;q=dinas&amp;size=2"`) || page2 == body {
+			t.Errorf("page 2 is wrong")
+		}
+		_, audit1 := h.page(t, c, "GET", "/audit?size=3", nil)
+		i := strings.Index(audit1, `href="/audit?before=`)
+		if i < 0 {
+			t.Fatalf("no older-records link")
+		}
+		link := audit1[i+6 : i+6+strings.Index(audit1[i+6:], `"`)]
+		link = strings.ReplaceAll(link, "&amp;", "&")
+		status, audit2 := h.page(t, c, "GET", link, nil)
+		if status != 200 || audit2 == audit1 || !strings.Contains(link, "size=3") {
+			t.Errorf("older link %q: status %d, same page %v", link, status, audit2 == audit1)
+		}
+	})
+}
+
+// HEAD of a page without an account is sent to sign in, like GET.
+func TestHeadRedirectsToLogin(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		req, _ := http.NewRequest(http.MethodHead, h.http.URL+"/", nil)
+		resp, err := h.anonymous().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("HEAD /: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}

@@ -9,7 +9,7 @@ import (
 //go:embed static
 var staticFiles embed.FS
 
-// staticHandler serves the embedded CSS, htmx and our small script. They
+// staticHandler serves the embedded CSS, htmx and the favicon. They
 // change only with the binary, so browsers may keep them for a day.
 func staticHandler() http.Handler {
 	sub, err := fs.Sub(staticFiles, "static")

@@ -44,6 +44,9 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qs := url.Values{}
+	if f.Size != 0 && f.Size != 25 {
+		qs.Set("size", strconv.Itoa(listSize(f.Size)))
+	}
 	if f.Query != "" {
 		qs.Set("q", f.Query)
 	}
@@ -51,7 +54,7 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) {
 		qs.Set("type", string(f.Type))
 	}
 	p := &unitsPage{Base: Base{Title: "units.title"}, Units: units, Query: f.Query, Type: string(f.Type),
-		Types: unit.Types, ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: 25, Total: total, Query: qs.Encode()}}
+		Types: unit.Types, ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: listSize(f.Size), Total: total, Query: qs.Encode()}}
 	s.render(w, r, http.StatusOK, "units", p)
 }
 

@@ -42,6 +42,9 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	qs := url.Values{}
+	if f.Size != 0 && f.Size != 25 {
+		qs.Set("size", strconv.Itoa(listSize(f.Size)))
+	}
 	if f.Query != "" {
 		qs.Set("q", f.Query)
 	}
@@ -49,7 +52,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 		qs.Set("role", string(f.Role))
 	}
 	p := &usersPage{Base: Base{Title: "users.title"}, Users: users, Query: f.Query, Role: string(f.Role), Roles: access.Roles,
-		ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: 25, Total: total, Query: qs.Encode()}}
+		ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: listSize(f.Size), Total: total, Query: qs.Encode()}}
 	s.render(w, r, http.StatusOK, "users", p)
 }
 

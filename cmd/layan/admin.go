@@ -35,17 +35,63 @@ func migrate(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 // line: the operating-system user is not known to layan, so "cli".
 var cliActor = audit.System("cli")
 
+const userUsage = `usage:
+  layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Full Name"]
+  layan user reset-password NAME
+  layan user deactivate NAME
+  layan user activate NAME`
+
 func userCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) < 2 || args[0] != "add" || strings.HasPrefix(args[1], "-") {
-		return errors.New(`usage: layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Full Name"]`)
+	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+		return errors.New(userUsage)
 	}
-	username := args[1]
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, args[1:], getenv, stdout)
+	case "reset-password", "deactivate", "activate":
+		return userChange(ctx, args[0], args[1], getenv, stdout)
+	}
+	return errors.New(userUsage)
+}
+
+// userChange lets an operator recover an account from the command line —
+// the way back in when the only admin has lost their password.
+func userChange(ctx context.Context, what, username string, getenv func(string) string, stdout io.Writer) error {
+	d, _, err := app.Open(ctx, getenv("LAYAN_DB"))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	u, err := access.GetUserByName(ctx, d, username)
+	if err != nil {
+		return explain(err)
+	}
+	all := access.Scope{All: true}
+	switch what {
+	case "reset-password":
+		pw, err := access.ResetPassword(ctx, d, cliActor, all, u.ID)
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "kata sandi baru / new password for %s: %s\n", u.Username, pw)
+	default:
+		active := what == "activate"
+		if _, err := access.SetActive(ctx, d, cliActor, all, u.ID, active, u.Version); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", u.Username, map[bool]string{true: "aktif / active", false: "nonaktif / deactivated"}[active])
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	username := args[0]
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	role := fs.String("role", "", "worker|supervisor|planner|verifier|national|admin")
 	region := fs.String("region", "", "region code, e.g. 33.73")
 	unitID := fs.Int64("unit", 0, "unit id")
 	name := fs.String("name", "", "full name (default: NAME)")
-	if err := fs.Parse(args[2:]); err != nil {
+	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	in := access.UserInput{Username: username, FullName: *name, Role: access.Role(*role), UnitID: *unitID}

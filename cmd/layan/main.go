@@ -3,6 +3,7 @@
 //	layan [serve] [--demo] [--addr HOST:PORT]   start the server (default)
 //	layan migrate                                apply database migrations
 //	layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Full Name"]
+//	layan user reset-password|deactivate|activate NAME
 //	layan token create --user NAME [--name LABEL]
 //	layan version
 //
@@ -60,6 +61,7 @@ const usage = `Penggunaan / usage:
   layan [serve] [--demo] [--addr HOST:PORT]   jalankan server / start the server
   layan migrate                                terapkan migrasi / apply migrations
   layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Nama Lengkap"]
+  layan user reset-password|deactivate|activate NAME
   layan token create --user NAME [--name LABEL]
   layan version
 

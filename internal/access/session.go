@@ -63,23 +63,21 @@ func SessionUser(ctx context.Context, q db.Q, token string) (Session, error) {
 	}
 	hash := hashToken(token)
 	var s Session
-	var userID int64
 	var lastSeen time.Time
-	err := db.Err(q.QueryRow(ctx, `SELECT user_id, created_at, expires_at, last_seen_at FROM user_session
-		WHERE token_hash = ?`, hash).Scan(&userID, &s.CreatedAt, &s.ExpiresAt, &lastSeen))
+	// One round trip: the session with its user and the user's unit.
+	u, err := scanUser(q.QueryRow(ctx, "SELECT "+userColumns+", s.created_at, s.expires_at, s.last_seen_at"+userFrom+
+		" JOIN user_session s ON s.user_id = u.id WHERE s.token_hash = ?", hash), &s.CreatedAt, &s.ExpiresAt, &lastSeen)
 	if errors.Is(err, db.ErrNotFound) {
 		return Session{}, errNoSession
 	}
 	if err != nil {
 		return Session{}, err
 	}
+	s.User = u
 	now := db.Now()
 	if !now.Before(s.ExpiresAt) {
 		_, _ = q.Exec(ctx, "DELETE FROM user_session WHERE token_hash = ?", hash)
 		return Session{}, errNoSession
-	}
-	if s.User, err = GetUser(ctx, q, userID); err != nil {
-		return Session{}, err
 	}
 	if !s.User.Active {
 		return Session{}, errNoSession
@@ -150,17 +148,14 @@ func TokenUser(ctx context.Context, q db.Q, token string) (User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) || len(token) > 100 {
 		return User{}, errNoSession
 	}
-	var id, userID int64
+	var id int64
 	var lastUsed *time.Time
-	err := db.Err(q.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_token
-		WHERE token_hash = ? AND revoked_at IS NULL`, hashToken(token)).Scan(&id, &userID, &lastUsed))
+	// One round trip: the token with its user and the user's unit.
+	u, err := scanUser(q.QueryRow(ctx, "SELECT "+userColumns+", t.id, t.last_used_at"+userFrom+
+		" JOIN api_token t ON t.user_id = u.id WHERE t.token_hash = ? AND t.revoked_at IS NULL", hashToken(token)), &id, &lastUsed)
 	if errors.Is(err, db.ErrNotFound) {
 		return User{}, errNoSession
 	}
-	if err != nil {
-		return User{}, err
-	}
-	u, err := GetUser(ctx, q, userID)
 	if err != nil {
 		return User{}, err
 	}
@@ -169,7 +164,10 @@ func TokenUser(ctx context.Context, q db.Q, token string) (User, error) {
 	}
 	now := db.Now()
 	if lastUsed == nil || now.Sub(*lastUsed) > touchEvery {
-		if _, err := q.Exec(ctx, "UPDATE api_token SET last_used_at = ? WHERE id = ?", now, id); err != nil {
+		// The condition lets concurrent requests on one token skip the
+		// write once the first of them has made it.
+		if _, err := q.Exec(ctx, "UPDATE api_token SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+			now, id, now.Add(-touchEvery)); err != nil {
 			return User{}, err
 		}
 	}

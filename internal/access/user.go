@@ -118,12 +118,15 @@ const userColumns = `u.id, u.username, u.full_name, u.role, u.region_code, u.uni
 
 const userFrom = ` FROM app_user u LEFT JOIN unit n ON n.id = u.unit_id`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+// scanUser reads userColumns, then any extra columns the query selected
+// after them into extra.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var region, unitRegion sql.NullString
 	var unit sql.NullInt64
-	err := row.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &region, &unit, &u.Active,
-		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.UnitName, &unitRegion)
+	dest := []any{&u.ID, &u.Username, &u.FullName, &u.Role, &region, &unit, &u.Active,
+		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.UnitName, &unitRegion}
+	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return User{}, db.Err(err)
 	}

@@ -66,8 +66,10 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		// As many idle as open: closing and reopening connections under load
+		// costs PostgreSQL a process start each time.
 		sdb.SetMaxOpenConns(20)
-		sdb.SetMaxIdleConns(10)
+		sdb.SetMaxIdleConns(20)
 		sdb.SetConnMaxIdleTime(5 * time.Minute)
 	case SQLite:
 		sdb, err = sql.Open("sqlite", dsn)

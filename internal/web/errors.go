@@ -107,7 +107,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 	}
-	if isAPI(r) || r.Header.Get("Accept") == "application/problem+json" || st.viaToken {
+	if isAPI(r) || r.Header.Get("Accept") == "application/problem+json" || r.Header.Get("Authorization") != "" {
 		p := Problem{
 			Type:      problemTypes[ae.Kind],
 			Title:     http.StatusText(status),

@@ -95,6 +95,10 @@ func (s *Server) guard(rt Route) http.Handler {
 		st := state(r)
 		st.route = rt.Pattern()
 		if rt.Perm != access.Public {
+			if st.authErr != nil {
+				s.fail(w, r, st.authErr)
+				return
+			}
 			if st.user == nil {
 				if rt.API || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 					s.fail(w, r, errSignInRequired)

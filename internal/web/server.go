@@ -72,6 +72,7 @@ type reqState struct {
 	user     *access.User
 	session  string // the session token, when signed in by cookie
 	viaToken bool
+	authErr  error // a credential that was sent but refused
 	secure   bool
 	ip       string
 }
@@ -230,7 +231,9 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 const sessionCookie = "layan_session"
 
 // authenticate finds the user of a request: a bearer token (API clients) or
-// the session cookie (browsers). It never refuses; guard does.
+// the session cookie (browsers). It never refuses: a bad credential is kept
+// in the request's state and guard refuses it on routes that need an
+// account, so a load balancer's health check is never failed by a header.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
@@ -238,22 +241,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				s.fail(w, r, errBadAuthHeader)
-				return
+				st.authErr = errBadAuthHeader
+			} else if u, err := access.TokenUser(ctx, s.db, strings.TrimSpace(token)); err == nil {
+				st.user, st.viaToken = &u, true
+			} else {
+				st.authErr = err
 			}
-			u, err := access.TokenUser(ctx, s.db, strings.TrimSpace(token))
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			st.user, st.viaToken = &u, true
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			sess, err := access.SessionUser(ctx, s.db, c.Value)
 			if err == nil {
 				st.user, st.session = &sess.User, c.Value
 			} else if !isUnauthorized(err) {
-				s.fail(w, r, err)
-				return
+				st.authErr = err
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -17,9 +17,10 @@ const DefaultDB = "sqlite:layan.db"
 
 // Open connects to url, applies pending migrations, refuses a database whose
 // schema is newer than this binary, and loads the embedded region list if it
-// is not there yet. Several instances may do this at once on one PostgreSQL:
-// migrations take an advisory lock, and a region load that loses the race
-// finds the list already there.
+// is not there yet — beside any older list, which a binary with a newer list
+// thereby retires and renames (wilayah.Load). Several instances may do this
+// at once on one PostgreSQL: migrations take an advisory lock, and a region
+// load that loses the race finds the list already there.
 func Open(ctx context.Context, url string) (*db.DB, *wilayah.Index, error) {
 	if url == "" {
 		url = DefaultDB

@@ -90,18 +90,18 @@ func openPostgres(t *testing.T) *db.DB {
 }
 
 // load runs Load in a transaction, as the application does.
-func load(t *testing.T, d *db.DB, ix *wilayah.Index) int {
+func load(t *testing.T, d *db.DB, ix *wilayah.Index) wilayah.LoadResult {
 	t.Helper()
-	var n int
+	var res wilayah.LoadResult
 	err := d.InTx(context.Background(), func(tx *db.Tx) error {
 		var err error
-		n, err = wilayah.Load(context.Background(), tx, ix)
+		res, err = wilayah.Load(context.Background(), tx, ix)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return res
 }
 
 func TestStore(t *testing.T) {
@@ -115,20 +115,22 @@ func TestStore(t *testing.T) {
 		if got, err := wilayah.Exists(ctx, d, "33.73"); err != nil || got {
 			t.Fatalf("Exists before Load = %v, %v", got, err)
 		}
-		if n := load(t, d, ix); n != ix.Count(0) {
-			t.Fatalf("first Load inserted %d, want %d", n, ix.Count(0))
+		if res := load(t, d, ix); res != (wilayah.LoadResult{Inserted: ix.Count(0)}) {
+			t.Fatalf("first Load = %+v, want %d inserted", res, ix.Count(0))
 		}
 
 		t.Run("idempotent", func(t *testing.T) {
-			if n := load(t, d, ix); n != 0 {
-				t.Errorf("second Load inserted %d, want 0", n)
+			if res := load(t, d, ix); res != (wilayah.LoadResult{}) {
+				t.Errorf("second Load = %+v, want no change", res)
 			}
-			var rows int
-			if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM region").Scan(&rows); err != nil {
-				t.Fatal(err)
-			}
-			if rows != ix.Count(0) {
-				t.Errorf("region has %d rows, want %d", rows, ix.Count(0))
+			for _, table := range []string{"region", "region_name"} {
+				var rows int
+				if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM "+table).Scan(&rows); err != nil {
+					t.Fatal(err)
+				}
+				if rows != ix.Count(0) {
+					t.Errorf("%s has %d rows, want %d", table, rows, ix.Count(0))
+				}
 			}
 		})
 
@@ -264,14 +266,14 @@ func subtree(ix *wilayah.Index, c wilayah.Code) []wilayah.Code {
 	return out
 }
 
-// A second list needs the diff loader described at Load; until then Load
-// must refuse rather than fail half-way or mix two lists.
-func TestLoadRefusesAnotherList(t *testing.T) {
+// A list issued before the newest one loaded would retire the newer codes:
+// Load refuses it and leaves the database as it was.
+func TestLoadRefusesOlderList(t *testing.T) {
 	ix := embedded(t)
 	onEachEngine(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		if _, err := d.Exec(ctx, `INSERT INTO region_source (id, regulation, valid_from, data_package, licence, loaded_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, "kepmendagri-2022", "Kepmendagri 100.1.1-6117/2022", "2022-11-09", "test", "ODbL-1.0", db.Now()); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`, "kepmendagri-2030", "Kepmendagri 2030 (test)", "2030-01-02", "test", "ODbL-1.0", db.Now()); err != nil {
 			t.Fatal(err)
 		}
 		err := d.InTx(ctx, func(tx *db.Tx) error {
@@ -279,11 +281,12 @@ func TestLoadRefusesAnotherList(t *testing.T) {
 			return err
 		})
 		if err == nil {
-			t.Fatal("Load ran onto another list")
+			t.Fatal("Load ran after a newer list")
 		}
-		var n int
-		if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM region").Scan(&n); err != nil || n != 0 {
-			t.Errorf("region has %d rows (%v), want 0", n, err)
+		var regions, sources int
+		if err := d.QueryRow(ctx, "SELECT (SELECT COUNT(*) FROM region), (SELECT COUNT(*) FROM region_source)").
+			Scan(&regions, &sources); err != nil || regions != 0 || sources != 1 {
+			t.Errorf("region has %d rows and region_source %d (%v), want 0 and 1", regions, sources, err)
 		}
 	})
 }

@@ -43,13 +43,17 @@ const (
 	ManageUsers    Permission = "users.manage"
 	ReadAudit      Permission = "audit.read"
 	ManageOwnToken Permission = "tokens.own"
+	// People are personal records: only the workers and supervisors of a
+	// unit open them; other roles see counts (UU 27/2022, data minimisation).
+	ReadPeople   Permission = "people.read"
+	ManagePeople Permission = "people.manage"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
 // is refused.
 var grants = map[Role][]Permission{
-	Worker:     {ReadUnits, ManageOwnToken},
-	Supervisor: {ReadUnits, ManageOwnToken},
+	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople},
+	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople},
 	Planner:    {ReadUnits, ManageOwnToken},
 	Verifier:   {ReadUnits, ManageOwnToken},
 	National:   {ReadUnits, ManageOwnToken},

@@ -35,6 +35,9 @@ const (
 	Reset      = "password_reset"
 	TokenNew   = "token_create"
 	TokenDrop  = "token_revoke"
+	// Read is the opening of a person's full record: personal data, whose
+	// every reader is recorded (UU 27/2022).
+	Read = "read"
 )
 
 // Entry is one change.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,18 +124,25 @@ func loadPages() (*pages, error) {
 		"join": func(sep string, xs []string) string { return strings.Join(xs, sep) },
 		"str":  func(v any) string { return fmt.Sprint(v) },
 	}
+	// Shared by every page: the layout, the partials, and any file whose
+	// name starts with "_" (a capability's partials, e.g. _household.html).
 	shared := []string{"templates/layout.html", "templates/partials.html"}
+	more, err := fs.Glob(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
+	shared = append(shared, more...)
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	p := &pages{sets: map[string]*template.Template{}}
 	for _, n := range names {
-		if n == shared[0] || n == shared[1] {
+		if slices.Contains(shared, n) {
 			continue
 		}
 		name := strings.TrimSuffix(path.Base(n), ".html")
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, append(shared, n)...)
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, append(slices.Clone(shared), n)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

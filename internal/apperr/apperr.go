@@ -108,3 +108,9 @@ func (f Fields) Err() error {
 	}
 	return &Error{Kind: Invalid, Key: "error.invalid", Fields: f}
 }
+
+// BadParam is a malformed request parameter (400), naming it: the request
+// cannot be understood, as opposed to values that break a rule (422).
+func BadParam(field, key string, args ...any) *Error {
+	return &Error{Kind: BadRequest, Key: "error.invalid", Fields: []FieldError{{Field: field, Key: key, Args: args}}}
+}

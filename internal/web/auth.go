@@ -186,3 +186,17 @@ func (s *Server) formErrors(r *http.Request, err error) FormErrors {
 	}
 	return fe
 }
+
+// formFailure says how to re-render a form after err: the field errors and
+// the status — 422 for values that break a rule, 409 for an edit of a stale
+// version (the form comes back with a banner to reload). ok is false when
+// err is neither, and the caller fails the request as usual.
+func (s *Server) formFailure(r *http.Request, err error) (fe FormErrors, status int, ok bool) {
+	if fe = s.formErrors(r, err); fe != nil {
+		return fe, http.StatusUnprocessableEntity, true
+	}
+	if apperr.KindOf(err) == apperr.Conflict {
+		return FormErrors{"_": s.cat.T(state(r).lang, "error.stale_version")}, http.StatusConflict, true
+	}
+	return nil, 0, false
+}

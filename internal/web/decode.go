@@ -117,10 +117,7 @@ func checkQuery(r *http.Request) error {
 		}
 		for _, v := range vs {
 			if !validText(v) {
-				var f apperr.Fields
-				f.Add(k, "field.utf8")
-				e := f.Err().(*apperr.Error)
-				e.Kind = apperr.BadRequest
+				e := apperr.BadParam(k, "field.utf8")
 				return e
 			}
 		}

@@ -46,10 +46,7 @@ func parseCodeParam(r *http.Request, name string) (wilayah.Code, error) {
 	}
 	c, err := wilayah.ParseCode(v)
 	if err != nil {
-		var f apperr.Fields
-		f.Add(name, "region.code_format")
-		e := f.Err().(*apperr.Error)
-		e.Kind = apperr.BadRequest
+		e := apperr.BadParam(name, "region.code_format")
 		return "", e
 	}
 	return c, nil
@@ -304,10 +301,7 @@ func (s *Server) apiRegions(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiRegion(w http.ResponseWriter, r *http.Request) {
 	c, err := wilayah.ParseCode(r.PathValue("code"))
 	if err != nil {
-		var f apperr.Fields
-		f.Add("code", "region.code_format")
-		e := f.Err().(*apperr.Error)
-		e.Kind = apperr.BadRequest
+		e := apperr.BadParam("code", "region.code_format")
 		s.fail(w, r, e)
 		return
 	}
@@ -328,10 +322,7 @@ func (s *Server) apiRegionSearch(w http.ResponseWriter, r *http.Request) {
 	var level wilayah.Level
 	if v := r.URL.Query().Get("level"); v != "" {
 		if level, err = wilayah.ParseLevel(v); err != nil {
-			var f apperr.Fields
-			f.Add("level", "region.level_unknown")
-			e := f.Err().(*apperr.Error)
-			e.Kind = apperr.BadRequest
+			e := apperr.BadParam("level", "region.level_unknown")
 			s.fail(w, r, e)
 			return
 		}

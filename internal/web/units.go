@@ -169,11 +169,10 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := unitInputFromForm(r.PostForm)
 	u, err := unit.Create(r.Context(), s.db, s.regions, actor(r), scope(r), in)
-	if fe := s.formErrors(r, err); fe != nil {
+	if fe, status, ok := s.formFailure(r, err); ok {
 		f := s.newUnitForm(0, in, true)
-		f.Errors = fe
-		f.Picker.Error = fe["region"]
-		s.render(w, r, http.StatusUnprocessableEntity, "unit_form", f)
+		f.Errors, f.Picker.Error = fe, fe["region"]
+		s.render(w, r, status, "unit_form", f)
 		return
 	}
 	if err != nil {
@@ -195,19 +194,9 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := unitInputFromForm(r.PostForm)
 	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), id, in)
-	fe := s.formErrors(r, err)
-	if fe == nil && apperr.KindOf(err) == apperr.Conflict {
-		fe = FormErrors{"_": s.cat.T(state(r).lang, "error.stale_version")}
-	}
-	if fe != nil {
-		active := in.Active == nil || *in.Active
-		f := s.newUnitForm(id, in, active)
-		f.Errors = fe
-		f.Picker.Error = fe["region"]
-		status := http.StatusUnprocessableEntity
-		if apperr.KindOf(err) == apperr.Conflict {
-			status = http.StatusConflict
-		}
+	if fe, status, ok := s.formFailure(r, err); ok {
+		f := s.newUnitForm(id, in, in.Active == nil || *in.Active)
+		f.Errors, f.Picker.Error = fe, fe["region"]
 		s.render(w, r, status, "unit_form", f)
 		return
 	}
@@ -233,10 +222,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t := r.URL.Query().Get("type"); t != "" && !unit.Type(t).Valid() {
-		var f apperr.Fields
-		f.Add("type", "unit.type_unknown")
-		e := f.Err().(*apperr.Error)
-		e.Kind = apperr.BadRequest
+		e := apperr.BadParam("type", "unit.type_unknown")
 		s.fail(w, r, e)
 		return
 	}

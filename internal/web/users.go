@@ -123,14 +123,14 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := userInputFromForm(r.PostForm)
 	u, password, err := access.CreateUser(r.Context(), s.db, actor(r), scope(r), in)
-	if fe := s.formErrors(r, err); fe != nil {
+	if fe, status, ok := s.formFailure(r, err); ok {
 		f, ferr := s.newUserForm(r, 0, in)
 		if ferr != nil {
 			s.fail(w, r, ferr)
 			return
 		}
 		f.Errors, f.Picker.Error = fe, fe["region"]
-		s.render(w, r, http.StatusUnprocessableEntity, "user_form", f)
+		s.render(w, r, status, "user_form", f)
 		return
 	}
 	if err != nil {
@@ -183,11 +183,7 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	in := userInputFromForm(r.PostForm)
 	_, err = access.UpdateUser(r.Context(), s.db, actor(r), scope(r), id, in)
-	fe := s.formErrors(r, err)
-	if fe == nil && apperr.KindOf(err) == apperr.Conflict {
-		fe = FormErrors{"_": s.cat.T(state(r).lang, "error.stale_version")}
-	}
-	if fe != nil {
+	if fe, status, ok := s.formFailure(r, err); ok {
 		cur, gerr := access.GetUserInScope(r.Context(), s.db, scope(r), id)
 		if gerr != nil {
 			s.fail(w, r, gerr)
@@ -200,10 +196,6 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Account, f.Errors, f.Picker.Error = &cur, fe, fe["region"]
-		status := http.StatusUnprocessableEntity
-		if apperr.KindOf(err) == apperr.Conflict {
-			status = http.StatusConflict
-		}
 		s.render(w, r, status, "user_form", f)
 		return
 	}
@@ -257,10 +249,7 @@ type userList struct {
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 	if role := r.URL.Query().Get("role"); role != "" && !access.Role(role).Valid() {
-		var f apperr.Fields
-		f.Add("role", "user.role_unknown")
-		e := f.Err().(*apperr.Error)
-		e.Kind = apperr.BadRequest
+		e := apperr.BadParam("role", "user.role_unknown")
 		s.fail(w, r, e)
 		return
 	}

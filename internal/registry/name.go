@@ -28,7 +28,7 @@ package registry
 //     and ie (Rizky, Dewie), the Javanese schwa before l/r (Selamet/Slamet).
 //
 // Vowels are kept, in classes, because a consonant skeleton alone makes
-// Budi = Badu = Bodi and Hasan = Husin. The first vowel of a word keeps
+// Budi = Badu and Hasan = Husin. The first vowel of a word keeps
 // four classes (a, e, i, o/u), so Rini ≠ Reni, Dini ≠ Deni, Eka ≠ Ika, names
 // that are different in the first syllable; later vowels keep three
 // (a, e/i, o/u), since that is where Arabic-derived spellings wander
@@ -59,6 +59,7 @@ package registry
 // and split or joined compounds (Abdul Rahman/Abdurrahman) are beyond keys.
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -318,7 +319,12 @@ func wordKeys(ks *keySet, word []byte, first bool) {
 	}
 	if len(letters) == 0 {
 		if other && utf8.RuneCount(word) >= 2 {
-			ks.len[0] = uint8(copy(ks.buf[0][:], word))
+			// Cut at a rune boundary: a key is stored as text.
+			n := min(len(word), keyCap)
+			for n > 0 && n < len(word) && !utf8.RuneStart(word[n]) {
+				n--
+			}
+			ks.len[0] = uint8(copy(ks.buf[0][:], word[:n]))
 			ks.n = 1
 		}
 		return
@@ -336,7 +342,9 @@ func wordKeys(ks *keySet, word []byte, first bool) {
 			amb = a
 		}
 		if !ks.has(k) {
-			ks.len[ks.n] = uint8(len(k))
+			// A key has at most 2 symbols a letter (x → ks), so it fits;
+			// copy anyway rather than trust that.
+			ks.len[ks.n] = uint8(copy(ks.buf[ks.n][:], k))
 			ks.n++
 		}
 	}
@@ -651,19 +659,38 @@ func containsKey(keys []string, k []byte) bool {
 // the rows to put in the name-key index. Titles, particles and what follows
 // a comma are left out; at most 32 keys.
 func NameKeys(name string) []string {
+	var keys []string
+	for _, ks := range NameWordKeys(name) {
+		for _, k := range ks {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) > maxNameKeys {
+		keys = keys[:maxNameKeys]
+	}
+	return keys
+}
+
+// NameWordKeys returns the keys of a stored name word by word, as QueryKeys
+// does for a query: nil for a word without a key (an initial). Titles,
+// particles and what follows a comma are not words; at most 16 words. For
+// an index that also keys pairs of words.
+func NameWordKeys(name string) [][]string {
 	var nb [128]byte
 	var sb [maxNameWords]span
 	norm, words := splitName(nb[:0], name, sb[:0], true)
-	var keys []string
+	if len(words) == 0 {
+		return nil
+	}
+	out := make([][]string, len(words))
 	var ks keySet
 	for i, w := range words {
 		wordKeys(&ks, norm[w.lo:w.hi], i == 0 && len(words) > 1)
-		keys = ks.strings(keys)
-		if len(keys) >= maxNameKeys {
-			return keys[:maxNameKeys]
-		}
+		out[i] = ks.strings(nil)
 	}
-	return keys
+	return out
 }
 
 // QueryKeys returns, for each query word (as returned by QueryTerms), its
@@ -988,10 +1015,7 @@ func Similarity(a, b string) float64 {
 	an, aw := splitName(ab[:0], a, as[:0], true)
 	bn, bw := splitName(bb[:0], b, bs[:0], true)
 	if len(aw) == 0 || len(bw) == 0 {
-		if len(aw) == len(bw) {
-			return 1
-		}
-		return 0
+		return 0 // blank names are not alike: they are unknown
 	}
 	var ak, bk [maxNameWords]keySet
 	for i, w := range aw {

@@ -146,8 +146,7 @@ func personKeys(name string, aliases []string) []string {
 		}
 	}
 	for _, n := range append([]string{name}, aliases...) {
-		_, _, words := QueryTerms(n)
-		perWord := QueryKeys(words)
+		perWord := NameWordKeys(n)
 		var keyed [][]string
 		for _, ks := range perWord {
 			for _, k := range ks {

@@ -5,6 +5,7 @@
 //	layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Full Name"]
 //	layan user reset-password|deactivate|activate NAME
 //	layan token create --user NAME [--name LABEL]
+//	layan demo --people N [--unit ID] [--seed S]  load N synthetic people
 //	layan version
 //
 // Configuration comes from flags and the environment: LAYAN_DB (default
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, args, getenv, stdout)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout)
+	case "demo":
+		return demoCmd(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "layan", version)
 		return nil
@@ -63,6 +66,8 @@ const usage = `Penggunaan / usage:
   layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Nama Lengkap"]
   layan user reset-password|deactivate|activate NAME
   layan token create --user NAME [--name LABEL]
+  layan demo --people N [--unit ID] [--seed S]
+                                               muat N orang sintetis / load N synthetic people
   layan version
 
 Lingkungan / environment:

@@ -1,6 +1,7 @@
 // Package demo fills an empty database with demonstration data: units in
-// several provinces and one account per role, each with a password generated
-// on this run. Later capabilities add their own seeders to the list.
+// several provinces, one account per role, each with a password generated
+// on this run, and a few thousand synthetic people around the demo units.
+// Later capabilities add their own seeders to the list.
 package demo
 
 import (
@@ -13,6 +14,8 @@ import (
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/synth"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/wilayah"
 )
@@ -105,8 +108,81 @@ func platform(ctx context.Context, env *Env) error {
 	return nil
 }
 
+// DefaultUnitName is the demo unit that `layan demo --people` registers
+// people with when no unit is given: the demo worker's own unit.
+const DefaultUnitName = "Dinas Sosial Kota Salatiga"
+
+// DefaultUnit returns the id of the demo unit DefaultUnitName, or 0 when
+// the database has none.
+func DefaultUnit(ctx context.Context, q db.Q) (int64, error) {
+	var id int64
+	err := db.Err(q.QueryRow(ctx, "SELECT id FROM unit WHERE name = ? ORDER BY id LIMIT 1", DefaultUnitName).Scan(&id))
+	if errors.Is(err, db.ErrNotFound) {
+		return 0, nil
+	}
+	return id, err
+}
+
+// demoPeople are the synthetic people of a demo database: a few thousand
+// around the demo units, each group registered by the unit of its city, so
+// that every demo worker opens a registry with people in it.
+var demoPeople = []struct {
+	unitKey string
+	area    wilayah.Code
+	people  int
+	seed    uint64
+}{
+	{"dinsos-salatiga", "33.73", 1200, 3373}, // Kota Salatiga
+	{"dinsos-makassar", "73.71", 750, 7371},  // Kota Makassar
+	{"dinsos-kupang", "53.71", 450, 5371},    // Kota Kupang
+	{"sentra-bekasi", "32.75", 600, 3275},    // Kota Bekasi
+}
+
+// demoLoadName names the demo load of one city.
+func demoLoadName(area wilayah.Code, n int, seed uint64) string {
+	return fmt.Sprintf("demo %s seed=%d people=%d", area, seed, n)
+}
+
+// people is the registry's seeder: 3,000 synthetic people (internal/synth)
+// loaded with registry.BulkLoad. It is idempotent twice over: a load that
+// was cut short is completed (BulkLoad resumes it by name), and a registry
+// that already holds people of its own (entered by hand before the demo
+// people were ever loaded) is left alone.
+func people(ctx context.Context, env *Env) error {
+	started := false
+	for _, p := range demoPeople {
+		n, err := registry.LoadedBy(ctx, env.DB, demoLoadName(p.area, p.people, p.seed))
+		if err != nil {
+			return err
+		}
+		started = started || n > 0
+	}
+	if !started {
+		var n int
+		if err := env.DB.QueryRow(ctx, "SELECT COUNT(*) FROM person").Scan(&n); err != nil {
+			return db.Err(err)
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+	store := &registry.Store{DB: env.DB, Regions: env.Regions}
+	for _, p := range demoPeople {
+		gen, err := synth.New(env.Regions, synth.Config{Seed: p.seed, Areas: []synth.Area{{Code: p.area, Weight: 1}}})
+		if err != nil {
+			return err
+		}
+		_, err = store.BulkLoad(ctx, env.Actor, gen.People(p.people), registry.BulkOptions{
+			Name: demoLoadName(p.area, p.people, p.seed), UnitID: env.Units[p.unitKey], Total: p.people})
+		if err != nil {
+			return fmt.Errorf("demo: people of %s: %w", p.area, err)
+		}
+	}
+	return nil
+}
+
 // Seeders run in order; each must be idempotent.
-var Seeders = []Seeder{platform}
+var Seeders = []Seeder{platform, people}
 
 // isDemo reports whether the database is empty or already a demo database
 // (it holds a demo unit or account). Demo data is never mixed into a

@@ -79,7 +79,6 @@ type Member struct {
 	Relation Relation `json:"relation"`
 	JoinedOn string   `json:"joined_on"`
 	LeftOn   string   `json:"left_on,omitempty"` // "" while a current member
-	Active   bool     `json:"-"`                 // the person's record is active
 	// where the member's record lives, for the reach check
 	village wilayah.Code
 	unitID  int64
@@ -137,13 +136,23 @@ type PersonHousehold struct {
 	Past     []Membership `json:"past"`
 }
 
-// HouseholdInput is a new household: its KK, where it lives, and optionally
-// its first member (the person whose record it is made from).
+// HouseholdInput is a new household: its KK, where it lives, and
+// optionally its first member (the person whose record it is made from),
+// whose fields are those of MemberInput.
 type HouseholdInput struct {
-	KK      string       `json:"kk"`
-	Village string       `json:"village"`
-	Address string       `json:"address"`
-	Member  *MemberInput `json:"member,omitempty"`
+	KK       string `json:"kk"`
+	Village  string `json:"village"`
+	Address  string `json:"address"`
+	PersonID int64  `json:"person_id,omitempty"`
+	Relation string `json:"relation,omitempty"`
+	JoinedOn string `json:"joined_on,omitempty"`
+	Move     bool   `json:"move,omitempty"`
+}
+
+// member is the first member of in, if any field of one is given.
+func (in HouseholdInput) member() (MemberInput, bool) {
+	m := MemberInput{PersonID: in.PersonID, Relation: in.Relation, JoinedOn: in.JoinedOn, Move: in.Move}
+	return m, in.PersonID != 0 || strings.TrimSpace(in.Relation) != "" || strings.TrimSpace(in.JoinedOn) != ""
 }
 
 // MemberInput adds a person to a household. A person is on at most one
@@ -214,22 +223,21 @@ func checkText(f *apperr.Fields, field, v string, max int, required bool) string
 	return v
 }
 
-// validate checks a membership; prefix names the fields when the member is
-// part of a larger body ("member.").
-func (in MemberInput) validate(prefix string, today time.Time) (checkedMember, apperr.Fields) {
+// validate checks a membership.
+func (in MemberInput) validate(today time.Time) (checkedMember, apperr.Fields) {
 	var f apperr.Fields
 	c := checkedMember{personID: in.PersonID, move: in.Move}
 	if in.PersonID <= 0 {
-		f.Add(prefix+"person_id", "field.required")
+		f.Add("person_id", "field.required")
 	}
 	if strings.TrimSpace(in.Relation) == "" {
-		f.Add(prefix+"relation", "field.required")
+		f.Add("relation", "field.required")
 	} else if r, ok := ParseRelation(in.Relation); !ok {
-		f.Add(prefix+"relation", "household.relation_unknown")
+		f.Add("relation", "household.relation_unknown")
 	} else {
 		c.relation = r
 	}
-	c.joinedOn = checkDate(&f, prefix+"joined_on", in.JoinedOn, true, today)
+	c.joinedOn = checkDate(&f, "joined_on", in.JoinedOn, true, today)
 	return c, f
 }
 
@@ -310,8 +318,7 @@ func (r Reach) coversHousehold(village wilayah.Code, members []Member) bool {
 	return false
 }
 
-// HouseholdRefs turns a household error's arguments into links: the
-// household a person is already on, for the field error of person_id.
+// Keys of the field errors that link another household.
 const (
 	keyInOtherHousehold = "household.in_other"
 	keyKKTaken          = "kk.taken"
@@ -350,7 +357,7 @@ func loadHousehold(ctx context.Context, q db.Q, id int64) (Household, error) {
 	if err != nil {
 		return Household{}, err
 	}
-	rows, err := q.Query(ctx, `SELECT m.id, m.person_id, m.relation, m.joined_on, m.left_on, p.name, p.village_code, p.unit_id, p.active
+	rows, err := q.Query(ctx, `SELECT m.id, m.person_id, m.relation, m.joined_on, m.left_on, p.name, p.village_code, p.unit_id
 		FROM household_member m JOIN person p ON p.id = m.person_id WHERE m.household_id = ? ORDER BY m.id`, id)
 	if err != nil {
 		return Household{}, err
@@ -361,7 +368,7 @@ func loadHousehold(ctx context.Context, q db.Q, id int64) (Household, error) {
 		var m Member
 		var left sql.NullString
 		var unit sql.NullInt64
-		if err := rows.Scan(&m.ID, &m.PersonID, &m.Relation, &m.JoinedOn, &left, &m.Name, &m.village, &unit, &m.Active); err != nil {
+		if err := rows.Scan(&m.ID, &m.PersonID, &m.Relation, &m.JoinedOn, &left, &m.Name, &m.village, &unit); err != nil {
 			return Household{}, db.Err(err)
 		}
 		m.LeftOn, m.unitID = left.String, unit.Int64
@@ -440,7 +447,7 @@ func personInReach(ctx context.Context, q db.Q, reach Reach, id int64) (name str
 	err = db.Err(q.QueryRow(ctx, "SELECT name, village_code, unit_id, active FROM person WHERE id = ?", id).
 		Scan(&name, &village, &unit, &active))
 	if errors.Is(err, db.ErrNotFound) || (err == nil && !reach.covers(village, unit.Int64)) {
-		return "", "", false, apperr.New(apperr.NotFound, "household.person_not_found")
+		return "", "", false, apperr.New(apperr.NotFound, "person.not_found")
 	}
 	return name, village, active, err
 }
@@ -535,20 +542,20 @@ func householdByKK(ctx context.Context, q db.Q, kk KK) (int64, error) {
 	return id, err
 }
 
-// CreateHousehold records a new KK, with its first member when in.Member is
-// set. The household must lie in the worker's reach (its village, or its
+// CreateHousehold records a new KK, with its first member when one is
+// given. The household must lie in the worker's reach (its village, or its
 // first member), so that its maker can read it back. A KK already recorded
-// is refused, naming the household.
+// is refused, naming the household when the worker may open it.
 func (s *Store) CreateHousehold(ctx context.Context, actor audit.Actor, reach Reach, in HouseholdInput) (Household, error) {
 	if reach.None() {
 		return Household{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	today := s.today()
 	c, f := in.validate(s.Regions)
+	mi, hasMember := in.member()
 	var m checkedMember
-	if in.Member != nil {
+	if hasMember {
 		var mf apperr.Fields
-		m, mf = in.Member.validate("member.", today)
+		m, mf = mi.validate(s.today())
 		f = append(f, mf...)
 	}
 	if err := f.Err(); err != nil {
@@ -563,17 +570,15 @@ func (s *Store) CreateHousehold(ctx context.Context, actor audit.Actor, reach Re
 		if existing != 0 {
 			return kkTaken(ctx, tx, reach, existing)
 		}
-		if in.Member == nil && !reach.covers(c.village, 0) {
-			var f apperr.Fields
-			f.Add("village", "household.village_out_of_reach")
-			return f.Err()
+		if !hasMember && !reach.covers(c.village, 0) {
+			return fieldErr("village", "household.village_out_of_reach")
 		}
 		h, err := insertHousehold(ctx, tx, actor, c)
 		if err != nil {
 			return err
 		}
-		if in.Member != nil {
-			if h, err = s.addMember(ctx, tx, actor, reach, h, m, "member."); err != nil {
+		if hasMember {
+			if h, err = addMember(ctx, tx, actor, reach, h, m); err != nil {
 				return err
 			}
 		}
@@ -586,20 +591,24 @@ func (s *Store) CreateHousehold(ctx context.Context, actor audit.Actor, reach Re
 	return s.forReader(out, reach), nil
 }
 
+// fieldErr is a validation error of one field.
+func fieldErr(field, key string, args ...any) error {
+	var f apperr.Fields
+	f.Add(field, key, args...)
+	return f.Err()
+}
+
 // kkTaken is the field error of a KK already recorded; it links the
 // household when the worker may open it.
 func kkTaken(ctx context.Context, q db.Q, reach Reach, id int64) error {
-	var f apperr.Fields
 	h, err := getHousehold(ctx, q, reach, id)
 	switch {
 	case err == nil:
-		f.Add("kk", keyKKTaken, h.ID)
+		return fieldErr("kk", keyKKTaken, h.ID)
 	case apperr.KindOf(err) == apperr.NotFound:
-		f.Add("kk", "kk.taken_elsewhere")
-	default:
-		return err
+		return fieldErr("kk", "kk.taken_elsewhere")
 	}
-	return f.Err()
+	return err
 }
 
 func insertHousehold(ctx context.Context, tx *db.Tx, actor audit.Actor, c checkedHousehold) (Household, error) {
@@ -623,7 +632,7 @@ func insertHousehold(ctx context.Context, tx *db.Tx, actor audit.Actor, c checke
 
 // AddMember puts a person in reach on a household in reach.
 func (s *Store) AddMember(ctx context.Context, actor audit.Actor, reach Reach, householdID int64, in MemberInput) (Household, error) {
-	m, f := in.validate("", s.today())
+	m, f := in.validate(s.today())
 	if err := f.Err(); err != nil {
 		return Household{}, err
 	}
@@ -633,7 +642,7 @@ func (s *Store) AddMember(ctx context.Context, actor audit.Actor, reach Reach, h
 		if err != nil {
 			return err
 		}
-		out, err = s.addMember(ctx, tx, actor, reach, h, m, "")
+		out, err = addMember(ctx, tx, actor, reach, h, m)
 		return err
 	})
 	if err != nil {
@@ -644,17 +653,15 @@ func (s *Store) AddMember(ctx context.Context, actor audit.Actor, reach Reach, h
 
 // JoinHousehold is the person page's one form: it puts a person on the
 // household of the KK typed, recording the household first when the KK is
-// new. A KK recorded outside the worker's reach is refused: the worker
-// cannot see who is on it.
+// new (village and address are then required; for a known KK they are not
+// read). A KK recorded outside the worker's reach is refused: the worker
+// could not see who is on it.
 func (s *Store) JoinHousehold(ctx context.Context, actor audit.Actor, reach Reach, personID int64, in HouseholdInput) (Household, error) {
-	if in.Member == nil {
-		in.Member = &MemberInput{}
-	}
-	in.Member.PersonID = personID
-	today := s.today()
+	in.PersonID = personID
+	mi, _ := in.member()
 	var f apperr.Fields
 	kk, _ := checkKK(&f, in.KK, s.Regions)
-	m, mf := in.Member.validate("", today)
+	m, mf := mi.validate(s.today())
 	f = append(f, mf...)
 	if err := f.Err(); err != nil {
 		return Household{}, err
@@ -672,9 +679,7 @@ func (s *Store) JoinHousehold(ctx context.Context, actor audit.Actor, reach Reac
 		if existing != 0 {
 			h, err = getHousehold(ctx, tx, reach, existing)
 			if apperr.KindOf(err) == apperr.NotFound {
-				var f apperr.Fields
-				f.Add("kk", "kk.taken_elsewhere")
-				return f.Err()
+				return fieldErr("kk", "kk.taken_elsewhere")
 			}
 		} else {
 			c, f := in.validate(s.Regions)
@@ -686,7 +691,7 @@ func (s *Store) JoinHousehold(ctx context.Context, actor audit.Actor, reach Reac
 		if err != nil {
 			return err
 		}
-		out, err = s.addMember(ctx, tx, actor, reach, h, m, "")
+		out, err = addMember(ctx, tx, actor, reach, h, m)
 		return err
 	})
 	if err != nil {
@@ -695,55 +700,48 @@ func (s *Store) JoinHousehold(ctx context.Context, actor audit.Actor, reach Reac
 	return s.forReader(out, reach), nil
 }
 
-// addMember applies the membership rules inside tx: the person is in reach
-// and active; not already on this KK; on no other current KK unless moving
-// (the old membership then closes on the joining date, which may not be
-// before the old joining date); and a KK has one current head.
-func (s *Store) addMember(ctx context.Context, tx *db.Tx, actor audit.Actor, reach Reach, h Household, m checkedMember, prefix string) (Household, error) {
-	fail := func(field, key string, args ...any) error {
-		var f apperr.Fields
-		f.Add(prefix+field, key, args...)
-		e := f.Err().(*apperr.Error)
-		e.Args = args
-		return e
-	}
+// addMember applies the membership rules inside tx and returns the
+// household as changed: the person is in reach and active; not already on
+// this KK; on no other current KK unless moving (the old membership then
+// closes on the joining date, which may not be before the old joining
+// date); and a KK has one current head.
+func addMember(ctx context.Context, tx *db.Tx, actor audit.Actor, reach Reach, h Household, m checkedMember) (Household, error) {
 	_, _, active, err := personInReach(ctx, tx, reach, m.personID)
 	if apperr.KindOf(err) == apperr.NotFound {
-		return Household{}, fail("person_id", "household.person_not_found")
+		return Household{}, fieldErr("person_id", "household.person_not_found")
 	}
 	if err != nil {
 		return Household{}, err
 	}
 	if !active {
-		return Household{}, fail("person_id", "household.person_inactive")
+		return Household{}, fieldErr("person_id", "household.person_inactive")
 	}
 	for _, x := range h.Members {
 		if x.Current() && x.PersonID == m.personID {
-			return Household{}, fail("person_id", "household.already_member")
+			return Household{}, fieldErr("person_id", "household.already_member")
 		}
 	}
 	if m.relation == Head {
 		if head, ok := h.Head(); ok {
 			if reach.covers(head.village, head.unitID) {
-				return Household{}, fail("relation", "household.head_exists", head.Name)
+				return Household{}, fieldErr("relation", "household.head_exists", head.Name)
 			}
-			return Household{}, fail("relation", "household.head_exists_hidden")
+			return Household{}, fieldErr("relation", "household.head_exists_hidden")
 		}
 	}
 	// The person's current KK elsewhere.
-	var oldID, memberID int64
+	var memberID, oldID int64
 	var oldJoined string
 	err = db.Err(tx.QueryRow(ctx, "SELECT id, household_id, joined_on FROM household_member WHERE person_id = ? AND left_on IS NULL",
 		m.personID).Scan(&memberID, &oldID, &oldJoined))
 	switch {
 	case errors.Is(err, db.ErrNotFound):
-		oldID = 0
 	case err != nil:
 		return Household{}, err
 	case !m.move:
-		return Household{}, fail("person_id", keyInOtherHousehold, oldID)
+		return Household{}, fieldErr("person_id", keyInOtherHousehold, oldID)
 	case m.joinedOn < oldJoined:
-		return Household{}, fail("joined_on", "household.joined_before_previous", oldJoined)
+		return Household{}, fieldErr("joined_on", "household.joined_before_previous", oldJoined)
 	default:
 		old, err := loadHousehold(ctx, tx, oldID)
 		if err != nil {
@@ -752,11 +750,11 @@ func (s *Store) addMember(ctx context.Context, tx *db.Tx, actor audit.Actor, rea
 		if _, err := tx.Exec(ctx, "UPDATE household_member SET left_on = ? WHERE id = ?", m.joinedOn, memberID); err != nil {
 			return Household{}, err
 		}
-		if err := bumpHousehold(ctx, tx, actor, old); err != nil {
+		if _, err := bumpHousehold(ctx, tx, actor, old); err != nil {
 			return Household{}, err
 		}
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO household_member (household_id, person_id, relation, joined_on) VALUES (?, ?, ?, ?)`,
+	_, err = tx.Exec(ctx, "INSERT INTO household_member (household_id, person_id, relation, joined_on) VALUES (?, ?, ?, ?)",
 		h.ID, m.personID, string(m.relation), m.joinedOn)
 	if errors.Is(err, db.ErrDuplicate) {
 		// Another request put the person on a KK in the meantime; the
@@ -766,25 +764,27 @@ func (s *Store) addMember(ctx context.Context, tx *db.Tx, actor audit.Actor, rea
 	if err != nil {
 		return Household{}, err
 	}
-	return h, bumpHousehold(ctx, tx, actor, h)
+	return bumpHousehold(ctx, tx, actor, h)
 }
 
 // bumpHousehold raises a household's version after a change of its
-// members and records before and after in the audit log.
-func bumpHousehold(ctx context.Context, tx *db.Tx, actor audit.Actor, before Household) error {
+// members, records before and after in the audit log, and returns the
+// household as it now is. A household changed by another request since
+// before was read is a conflict.
+func bumpHousehold(ctx context.Context, tx *db.Tx, actor audit.Actor, before Household) (Household, error) {
 	res, err := tx.Exec(ctx, "UPDATE household SET updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
 		db.Now(), before.ID, before.Version)
 	if err != nil {
-		return err
+		return Household{}, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.Conflict, "error.stale_version")
+		return Household{}, apperr.New(apperr.Conflict, "error.stale_version")
 	}
 	after, err := loadHousehold(ctx, tx, before.ID)
 	if err != nil {
-		return err
+		return Household{}, err
 	}
-	return auditHousehold(ctx, tx, actor, audit.Update, &before, after)
+	return after, auditHousehold(ctx, tx, actor, audit.Update, &before, after)
 }
 
 // LeaveHousehold closes a person's current membership on in.LeftOn, which
@@ -812,9 +812,7 @@ func (s *Store) LeaveHousehold(ctx context.Context, actor audit.Actor, reach Rea
 			return err
 		}
 		if leftOn < joined {
-			var f apperr.Fields
-			f.Add("left_on", "household.left_before_joined", joined)
-			return f.Err()
+			return fieldErr("left_on", "household.left_before_joined", joined)
 		}
 		h, err := loadHousehold(ctx, tx, hid)
 		if err != nil {
@@ -823,10 +821,7 @@ func (s *Store) LeaveHousehold(ctx context.Context, actor audit.Actor, reach Rea
 		if _, err := tx.Exec(ctx, "UPDATE household_member SET left_on = ? WHERE id = ?", leftOn, memberID); err != nil {
 			return err
 		}
-		if err := bumpHousehold(ctx, tx, actor, h); err != nil {
-			return err
-		}
-		out, err = loadHousehold(ctx, tx, hid)
+		out, err = bumpHousehold(ctx, tx, actor, h)
 		return err
 	})
 	if err != nil {
@@ -835,7 +830,7 @@ func (s *Store) LeaveHousehold(ctx context.Context, actor audit.Actor, reach Rea
 	return s.forReader(out, reach), nil
 }
 
-// String is the KK grouped as printed on the card: 3373 0412 0590 0001.
+// Grouped is the KK grouped as printed on the card: 3373 0412 0590 0001.
 func (k KK) Grouped() string {
 	s := string(k)
 	if len(s) != idDigits {

@@ -218,7 +218,9 @@ func nikTaken(existing int64) error {
 	var f apperr.Fields
 	f.Add("nik", "nik.duplicate", existing)
 	e := f.Err().(*apperr.Error)
-	e.Args = []any{existing}
+	// The summary names the record too (the API's problem detail): the
+	// generic "error.invalid" takes no argument.
+	e.Key, e.Args = "nik.duplicate", []any{existing}
 	return e
 }
 

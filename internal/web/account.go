@@ -128,7 +128,8 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	u := state(r).user
 	sc := u.Scope()
 	out := me{User: *u, Scope: meScope{All: sc.All, Region: string(sc.Region), UnitID: sc.UnitID}, Perms: []string{}}
-	for _, p := range []access.Permission{access.ReadUnits, access.ManageUnits, access.ManageUsers, access.ReadAudit, access.ManageOwnToken} {
+	for _, p := range []access.Permission{access.ReadUnits, access.ManageUnits, access.ManageUsers, access.ReadAudit, access.ManageOwnToken,
+		access.ReadPeople, access.ManagePeople} {
 		if u.Role.Can(p) {
 			out.Perms = append(out.Perms, string(p))
 		}

@@ -22,8 +22,8 @@ type auditForm struct {
 	Entity, EntityID, Actor, Action, From, To string
 }
 
-var auditEntities = []string{"user", "unit"}
-var auditActions = []string{audit.Create, audit.Update, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew, audit.TokenDrop}
+var auditEntities = []string{"user", "unit", "person"}
+var auditActions = []string{audit.Create, audit.Update, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew, audit.TokenDrop, audit.Read}
 
 // Entities lists the kinds of record in the log, for the filter.
 func (p *auditPage) Entities() []string { return auditEntities }

@@ -18,6 +18,10 @@ type homePage struct {
 	Users        int
 	AuditRecords int
 	Recent       []audit.Item
+	// People is the count of active people: in reach for workers and
+	// supervisors, in the scope's region for everyone else (a count only).
+	People     int
+	PeopleMore bool
 }
 
 // home shows real counts for the user's scope: the regions it spans, the
@@ -39,6 +43,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p.RegionCounts = s.levelCountsWithin(region)
 	var err error
 	if p.Units, err = unit.Count(ctx, s.db, sc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p.People, p.PeopleMore, err = s.peopleCount(ctx, u, region, sc.All); err != nil {
 		s.fail(w, r, err)
 		return
 	}

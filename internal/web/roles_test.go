@@ -15,6 +15,7 @@ import (
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/demo"
+	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/web"
 	"github.com/layan-id/layan/internal/wilayah"
@@ -66,6 +67,9 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	access.ManageUsers:    {access.Admin},
 	access.ReadAudit:      {access.Admin},
 	access.ManageOwnToken: access.Roles,
+	// People's records: workers and supervisors only; the others see counts.
+	access.ReadPeople:   {access.Worker, access.Supervisor},
+	access.ManagePeople: {access.Worker, access.Supervisor},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -84,6 +88,11 @@ const (
 	resToken  resource = "token"
 	resRegion resource = "region"
 	resAudit  resource = "audit"
+	resPerson resource = "person"
+	// A person's household (KK) and a consent of theirs: those of the
+	// fixture person registered by the named demo unit.
+	resHousehold resource = "household"
+	resConsent   resource = "consent"
 	// resPlace is where a POST to a collection of units or users puts the
 	// new object: a unit in that unit's region, an account in that unit.
 	resPlace resource = "placement"
@@ -93,6 +102,7 @@ const (
 // of a collection) to the resource.
 var resources = map[string]resource{
 	"units": resUnit, "users": resUser, "tokens": resToken, "regions": resRegion, "audit": resAudit,
+	"people": resPerson, "households": resHousehold, "consents": resConsent,
 }
 
 // scopeCase lists objects inside and outside a caller's scope: demo unit
@@ -105,11 +115,17 @@ type scopeCase struct{ in, out []string }
 // verifier their province, the national viewer and the deployment's admin
 // everything, and the Sulawesi Selatan admin nothing of Jawa Tengah.
 var scopeCases = map[access.Role]map[resource]scopeCase{
-	access.Worker:     {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "makassar"}}},
-	access.Supervisor: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "jateng"}}},
-	access.Planner:    {resUnit: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"jateng", "makassar"}}},
-	access.Verifier:   {resUnit: {in: []string{"jateng", "lks-salatiga"}, out: []string{"makassar", "bekasi"}}},
-	access.National:   {resUnit: {in: []string{"kupang", "salatiga"}}},
+	access.Worker: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "makassar"}},
+		resPerson:    {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resHousehold: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}}},
+	access.Supervisor: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "jateng"}},
+		resPerson:    {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resHousehold: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}}},
+	access.Planner:  {resUnit: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"jateng", "makassar"}}},
+	access.Verifier: {resUnit: {in: []string{"jateng", "lks-salatiga"}, out: []string{"makassar", "bekasi"}}},
+	access.National: {resUnit: {in: []string{"kupang", "salatiga"}}},
 	access.Admin: {
 		resUnit:  {in: []string{"salatiga", "makassar"}},
 		resUser:  {in: []string{"target.salatiga", "target.sulsel"}},
@@ -145,6 +161,7 @@ var visibleUnits = map[access.Role][]string{
 // probe is the object sent to routes the caller may not use at all.
 var probe = map[resource]string{
 	resUnit: "salatiga", resUser: "target.salatiga", resToken: "other", resRegion: "73.71", resPlace: "salatiga",
+	resPerson: "salatiga", resHousehold: "salatiga", resConsent: "salatiga",
 }
 
 // demoUnits names the demo units (internal/demo) by short keys.
@@ -240,6 +257,67 @@ var requests = map[string]request{
 		return map[string]any{"full_name": u.FullName, "version": u.Version}
 	}},
 	"POST /api/v1/users/{id}/password-reset": {body: func(*fixture, actor, string) any { return nil }},
+
+	"POST /people": {body: func(fx *fixture, _ actor, _ string) any {
+		return url.Values{"name": {fx.uniqueName("Orang Uji")}, "sex": {"P"}, "village": {"33.73.04.1001"}, "birth_year": {"1970"}}
+	}},
+	"POST /people/{id}": {body: func(fx *fixture, _ actor, key string) any {
+		p := fx.currentPerson(key)
+		f := url.Values{"name": {p.Name}, "sex": {string(p.Sex)}, "village": {string(p.Village)}, "birth_date": {p.BirthDate},
+			"version": {strconv.Itoa(p.Version)}}
+		for _, c := range p.Categories {
+			f.Add("categories", c)
+		}
+		return f
+	}},
+	"POST /people/{id}/active": {body: func(fx *fixture, _ actor, key string) any {
+		return url.Values{"active": {"1"}, "version": {strconv.Itoa(fx.currentPerson(key).Version)}}
+	}},
+	"POST /api/v1/people": {body: func(fx *fixture, _ actor, _ string) any {
+		return map[string]any{"name": fx.uniqueName("Orang API"), "sex": "L", "village": "3373041001", "categories": []string{"fakir_miskin"}}
+	}},
+	"PATCH /api/v1/people/{id}": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"version": fx.currentPerson(key).Version}
+	}},
+	"POST /api/v1/people/{id}/deactivate": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"reason": "lainnya", "note": "uji matriks", "version": fx.currentPerson(key).Version}
+	}},
+	"POST /api/v1/people/{id}/activate": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"version": fx.currentPerson(key).Version}
+	}},
+
+	// Households and consent (households_test.go has the helpers). Moving
+	// to a new KK each time lets every caller join one.
+	"POST /people/{id}/household": {body: func(fx *fixture, _ actor, key string) any {
+		return url.Values{"kk": {fx.uniqueKK()}, "kk_village": {"33.73.04.1001"}, "relation": {"famili_lain"},
+			"joined_on": {wibToday()}, "move": {"1"}}
+	}},
+	"POST /people/{id}/household/leave": {body: func(fx *fixture, _ actor, key string) any {
+		fx.ensureMember(key)
+		return url.Values{"left_on": {wibToday()}}
+	}},
+	"POST /people/{id}/consents": {body: func(*fixture, actor, string) any {
+		return url.Values{"purpose": {"layanan_rehabilitasi_sosial"}, "means": {"lisan"}, "given_on": {wibToday()}}
+	}},
+	"POST /people/{id}/consents/{cid}/withdraw": {body: func(*fixture, actor, string) any {
+		return url.Values{"withdrawn_on": {wibToday()}, "note": {"uji matriks"}}
+	}},
+	"POST /api/v1/people/{id}/household/leave": {body: func(fx *fixture, _ actor, key string) any {
+		fx.ensureMember(key)
+		return map[string]any{"left_on": wibToday()}
+	}},
+	"POST /api/v1/households": {body: func(fx *fixture, _ actor, _ string) any {
+		return map[string]any{"kk": fx.uniqueKK(), "village": "33.73.04.1001", "address": "Jl. Uji 1"}
+	}},
+	"POST /api/v1/households/{id}/members": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"person_id": fx.freshPerson(key), "relation": "anak", "joined_on": wibToday()}
+	}},
+	"POST /api/v1/people/{id}/consents": {body: func(*fixture, actor, string) any {
+		return map[string]any{"purpose": "dokumentasi_foto", "means": "tertulis", "given_on": wibToday()}
+	}},
+	"POST /api/v1/consents/{id}/withdraw": {body: func(*fixture, actor, string) any {
+		return map[string]any{"withdrawn_on": wibToday()}
+	}},
 }
 
 // fixture is the world of the matrix: the demo data plus the Sulawesi
@@ -254,12 +332,20 @@ type fixture struct {
 	other   int64                // a token of target.salatiga
 	clients map[access.Role]*http.Client
 	n       int
+	// people are records registered by a demo unit (by its key), living in
+	// that unit's kab/kota; reaches holds the reach they were made with.
+	people  map[string]int64
+	reaches map[string]registry.Reach
+	// households of the fixture people, made when first needed
+	// (households_test.go).
+	households map[string]int64
 }
 
 func newFixture(t *testing.T, h *harness) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	fx := &fixture{t: t, h: h, units: map[string]unit.Unit{}, users: map[string]int64{}, clients: map[access.Role]*http.Client{}}
+	fx := &fixture{t: t, h: h, units: map[string]unit.Unit{}, users: map[string]int64{}, clients: map[access.Role]*http.Client{},
+		people: map[string]int64{}, reaches: map[string]registry.Reach{}}
 	all, _, err := unit.List(ctx, h.db, access.Scope{All: true}, unit.Filter{Size: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +389,51 @@ func newFixture(t *testing.T, h *harness) *fixture {
 	for _, u := range users {
 		fx.users[u.Username] = u.ID
 	}
+	// One person registered by each of these units, living in its city:
+	// the Salatiga staff reach the first two (their region), not the others.
+	st := &registry.Store{DB: h.db, Regions: h.regions}
+	for _, p := range []struct {
+		key, name string
+		village   wilayah.Code
+	}{{"salatiga", "Slamet Riyadi", "33.73.04.1001"}, {"lks-salatiga", "Wahyu Hidayat", "33.73.04.1001"},
+		{"makassar", "Andi Baso", firstVillage(t, h, "73.71")}, {"kupang", "Yohanes Nggadas", firstVillage(t, h, "53.71")}} {
+		u := fx.unit(p.key)
+		reach := registry.Reach{UnitID: u.ID, Regions: []wilayah.Code{u.Region}}
+		saved, err := st.Create(ctx, sys, reach, registry.Input{Name: p.name, Sex: "L", BirthYear: 1960,
+			Village: string(p.village), Categories: []string{"lanjut_usia_telantar"}})
+		if err != nil {
+			t.Fatalf("person of %s: %v", p.key, err)
+		}
+		fx.people[p.key], fx.reaches[p.key] = saved.Person.ID, reach
+	}
 	return fx
+}
+
+// firstVillage returns the first village of a region's first descendants.
+func firstVillage(t *testing.T, h *harness, c wilayah.Code) wilayah.Code {
+	t.Helper()
+	for c.Level() < wilayah.Village {
+		kids := h.regions.Children(c)
+		if len(kids) == 0 {
+			t.Fatalf("region %s has no children", c)
+		}
+		c = kids[0].Code
+	}
+	return c
+}
+
+// currentPerson reads a fixture person as stored now.
+func (fx *fixture) currentPerson(key string) registry.Person {
+	id, ok := fx.people[key]
+	if !ok {
+		fx.t.Fatalf("no fixture person %q", key)
+	}
+	st := &registry.Store{DB: fx.h.db, Regions: fx.h.regions}
+	p, err := st.Get(context.Background(), audit.System("test"), fx.reaches[key], id, false)
+	if err != nil {
+		fx.t.Fatalf("person %s: %v", key, err)
+	}
+	return p
 }
 
 func (fx *fixture) unit(key string) unit.Unit {
@@ -369,6 +499,17 @@ func (fx *fixture) id(t *testing.T, a actor, res resource, name string) string {
 		return strconv.FormatInt(tok.ID, 10)
 	case resRegion:
 		return name
+	case resPerson:
+		id, ok := fx.people[name]
+		if !ok {
+			t.Fatalf("no fixture person %q", name)
+		}
+		return strconv.FormatInt(id, 10)
+	case resHousehold:
+		return strconv.FormatInt(fx.household(name), 10)
+	case resConsent:
+		// A consent made for this request: a withdrawal acts once.
+		return strconv.FormatInt(fx.consentOf(name), 10)
 	}
 	t.Fatalf("no id for resource %s", res)
 	return ""
@@ -393,19 +534,20 @@ func (fx *fixture) client(a actor, fresh bool) *http.Client {
 // fingerprint summarises what a refused request must not change.
 func (fx *fixture) fingerprint(t *testing.T) string { return dbState(t, fx.h) }
 
-// dbState summarises the stored units, accounts, tokens and audit records:
-// a refused request must leave it as it was.
+// dbState summarises the stored units, accounts, tokens, people and audit
+// records: a refused request must leave it as it was.
 func dbState(t *testing.T, h *harness) string {
 	t.Helper()
-	var a, b, c, d, e, f int64
+	var a, b, c, d, e, f, g, k int64
 	err := h.db.QueryRow(context.Background(), `SELECT
 		(SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM unit), (SELECT COALESCE(SUM(version), 0) FROM unit),
 		(SELECT COUNT(*) FROM app_user), (SELECT COALESCE(SUM(version), 0) FROM app_user),
-		(SELECT COUNT(*) FROM api_token WHERE revoked_at IS NULL)`).Scan(&a, &b, &c, &d, &e, &f)
+		(SELECT COUNT(*) FROM api_token WHERE revoked_at IS NULL),
+		(SELECT COUNT(*) FROM person), (SELECT COALESCE(SUM(version), 0) FROM person)`).Scan(&a, &b, &c, &d, &e, &f, &g, &k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d", a, b, c, d, e, f)
+	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d people=%d/v%d", a, b, c, d, e, f, g, k) + householdState(t, h)
 }
 
 // routeResource tells what a route's path parameter names, or, for a POST to
@@ -570,6 +712,10 @@ func (fx *fixture) check(t *testing.T, a actor, rt web.Route, c matrixCase) {
 	path := strings.ReplaceAll(rt.Path, "{$}", "")
 	if _, param, _ := routeResource(rt); param != "" {
 		path = strings.Replace(path, param, fx.id(t, a, c.res, c.target), 1)
+	}
+	// A consent named under its person's path is one of that person's.
+	if strings.Contains(path, "{cid}") {
+		path = strings.Replace(path, "{cid}", fx.id(t, a, resConsent, c.target), 1)
 	}
 	var body any
 	spec := requests[rt.Pattern()]

@@ -16,6 +16,7 @@ import (
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/i18n"
+	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -37,6 +38,7 @@ type Server struct {
 	cfg     Config
 	db      *db.DB
 	regions *wilayah.Index
+	people  *registry.Store
 	cat     *i18n.Catalog
 	log     *slog.Logger
 	pages   *pages
@@ -55,7 +57,8 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now()}
+	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
+		people: &registry.Store{DB: d, Regions: regions}}
 	s.metrics = newMetrics(d)
 	return s, nil
 }

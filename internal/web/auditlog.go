@@ -22,7 +22,7 @@ type auditForm struct {
 	Entity, EntityID, Actor, Action, From, To string
 }
 
-var auditEntities = []string{"user", "unit", "person"}
+var auditEntities = []string{"user", "unit", "person", "household", "consent"}
 var auditActions = []string{audit.Create, audit.Update, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew, audit.TokenDrop, audit.Read}
 
 // Entities lists the kinds of record in the log, for the filter.

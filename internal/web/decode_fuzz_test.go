@@ -11,6 +11,7 @@ import (
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/web"
 )
@@ -45,11 +46,14 @@ func FuzzDecodeJSON(f *testing.F) {
 		{"application/json", `{"Name":"x","NAME":"y"}`},
 		{"application/json", `{"name":"a\u0000b"}`},
 		{"application/json", `{"name":"a\\u0000b"}`},
+		{"application/json", `{"nik":"3373045205900001","name":"Siti","sex":"P","birth_date":"1990-05-12","village":"33.73.04.1001","categories":["fakir_miskin"]}`},
+		{"application/json", `{"nik":3373045205900001,"categories":"fakir_miskin","confirm_duplicate":"yes"}`},
+		{"application/json", `{"birth_year":1e9,"aliases":[null]}`},
 	} {
 		f.Add(seed.ct, []byte(seed.body))
 	}
 	f.Fuzz(func(t *testing.T, contentType string, body []byte) {
-		for _, v := range []any{new(unit.Input), new(access.UserInput)} {
+		for _, v := range []any{new(unit.Input), new(access.UserInput), new(registry.Input)} {
 			err := web.DecodeJSON(contentType, body, v)
 			if err == nil {
 				// Accepted: one valid JSON value in valid UTF-8, nothing else.

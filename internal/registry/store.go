@@ -203,11 +203,13 @@ type Saved struct {
 	Messages []Message
 }
 
-// duplicateNIK returns the active, original record holding nik, or 0.
+// duplicateNIK returns the original record holding nik, or 0. Deactivated
+// records count too: a NIK registered again after its record was
+// deactivated (meninggal, pindah) must be noticed, not stored silently.
 func duplicateNIK(ctx context.Context, q db.Q, nik NIK, except int64) (int64, error) {
 	var id int64
-	err := db.Err(q.QueryRow(ctx, `SELECT id FROM person WHERE nik = ? AND active = ? AND duplicate_of IS NULL AND id <> ?
-		ORDER BY id LIMIT 1`, string(nik), true, except).Scan(&id))
+	err := db.Err(q.QueryRow(ctx, `SELECT id FROM person WHERE nik = ? AND duplicate_of IS NULL AND id <> ?
+		ORDER BY id LIMIT 1`, string(nik), except).Scan(&id))
 	if errors.Is(err, db.ErrNotFound) {
 		return 0, nil
 	}

@@ -140,6 +140,15 @@ func TestStoreDuplicateNIK(t *testing.T) {
 		if s.Person.DuplicateOf != first.ID {
 			t.Errorf("confirmed duplicate not flagged: duplicate_of %d", s.Person.DuplicateOf)
 		}
+		// A deactivated record still holds its NIK: registering it again is
+		// noticed, not stored silently.
+		if _, err := w.store.SetActive(ctx, worker, w.salatiga, first.ID, false, registry.Died, "", first.Version); err != nil {
+			t.Fatal(err)
+		}
+		in.ConfirmDuplicate, in.Name = false, "Siti Aminah Baru"
+		if _, err := w.store.Create(ctx, worker, w.salatiga, in); registry.DuplicateOf(err) != first.ID {
+			t.Errorf("NIK of a deactivated record: %v, want a nik error linking %d", err, first.ID)
+		}
 	})
 }
 

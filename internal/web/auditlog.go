@@ -81,6 +81,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	redactPersonal(items)
 	p := &auditPage{Base: Base{Title: "audit.title"}, Items: items, Filter: form}
 	if n := len(items); n > 0 && n == max(f.Limit, 1) || (f.Limit <= 0 && n == 50) {
 		q := r.URL.Query()
@@ -111,6 +112,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	redactPersonal(items)
 	out := auditList{Items: nonNil(items)}
 	if len(items) > 0 && len(items) == f.Limit {
 		q := url.Values(r.URL.Query())
@@ -118,4 +120,20 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 		out.Next = "/api/v1/audit?" + q.Encode()
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// personalEntities are the records whose contents are personal data.
+var personalEntities = map[string]bool{"person": true, "household": true, "consent": true}
+
+// redactPersonal drops the before/after contents of changes to personal
+// records: the audit log's readers (admins) may see who changed or opened
+// whose record and when, but not the record itself, which only the workers
+// of the person's unit may open (UU 27/2022, data minimisation). The full
+// contents stay in the database for an investigation.
+func redactPersonal(items []audit.Item) {
+	for i := range items {
+		if personalEntities[items[i].Entity] {
+			items[i].Before, items[i].After = nil, nil
+		}
+	}
 }

@@ -166,3 +166,25 @@ func TestHeadRedirectsToLogin(t *testing.T) {
 		}
 	})
 }
+
+// Admins read who changed or opened a personal record, never its contents.
+func TestAuditRedactsPersonalRecords(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		r := h.api(t, access.Worker, "POST", "/api/v1/people", map[string]any{"name": "Rahasia Pribadi", "sex": "P",
+			"birth_date": "1980-01-02", "village": "33.73.04.1001"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		r = h.api(t, access.Admin, "GET", "/api/v1/audit?entity=person&size=5", nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("audit: %d", r.Status)
+		}
+		if !strings.Contains(string(r.Body), `"entity":"person"`) || strings.Contains(string(r.Body), "Rahasia") {
+			t.Errorf("audit API shows personal contents or no person record: %.300s", r.Body)
+		}
+		_, page := h.page(t, h.browser(access.Admin), "GET", "/audit?entity=person", nil)
+		if strings.Contains(page, "Rahasia") {
+			t.Errorf("audit page shows personal contents")
+		}
+	})
+}

@@ -38,12 +38,12 @@ const e2ePeopleBudget = 60 * time.Second
 // and hold no one of this NIK or name (the test checks both first).
 const (
 	e2eNIK       = "3373045205900917"
-	e2eName      = "Siti Aminah Lestari"
+	e2eName      = "Wahyuningsih Kusumawardhani"
 	e2eBirth     = "1990-05-12"
 	e2eVillage   = wilayah.Code("33.73.04.1001") // Kelurahan Kecandran
 	e2eVillageNm = "Kecandran"
 	e2eCategory  = "perempuan_rawan_sosial_ekonomi"
-	e2eMisspelt  = "sity aminah"
+	e2eMisspelt  = "wahyuningsi kusumawardani"
 )
 
 func TestE2EPeople(t *testing.T) {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/layan-id/layan/internal/app"
@@ -53,6 +55,17 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	name := fmt.Sprintf("synth seed=%d people=%d", *seed, *people)
+	// Another count with the same seed makes the same people again, whose
+	// KK numbers are already taken: say so before loading anything.
+	var other sql.NullString
+	err = d.QueryRow(ctx, `SELECT MIN(entity_id) FROM audit_log WHERE entity = 'person' AND entity_id LIKE ? AND entity_id <> ?`,
+		fmt.Sprintf("load:synth seed=%d people=%%", *seed), "load:"+name).Scan(&other)
+	if err != nil {
+		return err
+	}
+	if other.Valid {
+		return fmt.Errorf("the registry already holds a load of the same seed (%s): its people are the first of these; use another --seed", strings.TrimPrefix(other.String, "load:"))
+	}
 	store := &registry.Store{DB: d, Regions: ix}
 
 	fmt.Fprintf(stdout, "memuat / loading %d orang sintetis / synthetic people (seed %d) ke unit / into unit %d (%s)\n",

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"github.com/layan-id/layan/internal/registry"
 )
 
 // Misspell writes name as someone might type it into the search box having
@@ -18,23 +20,32 @@ import (
 // to bridge (registry/name.go), so a search for the result should find the
 // person; a search that does not is a miss of the keys.
 func Misspell(r *rand.Rand, name string) string {
+	// Degrees after a comma are not typed into a search.
+	if i := strings.IndexByte(name, ','); i >= 0 {
+		name = name[:i]
+	}
 	words := strings.Fields(name)
 	if len(words) == 0 {
 		return name
 	}
 	changes := 1 + r.IntN(2)
-	for range changes {
+	changed := make([]bool, len(words))
+	for tries := 0; changes > 0 && tries < 24; tries++ {
 		i := r.IntN(len(words))
-		for range 8 { // try a few variations until one applies
-			if w, ok := respell(r, words[i]); ok {
-				words[i] = w
-				break
-			}
+		if changed[i] {
+			continue
+		}
+		if w, ok := respell(r, words[i]); ok {
+			words[i], changed[i] = w, true
+			changes--
 		}
 	}
 	if len(words) > 1 && r.IntN(5) == 0 {
+		// Swap two words, but keep an abbreviation (M., St.) before its name.
 		i := r.IntN(len(words) - 1)
-		words[i], words[i+1] = words[i+1], words[i]
+		if !strings.HasSuffix(words[i], ".") {
+			words[i], words[i+1] = words[i+1], words[i]
+		}
 	}
 	return strings.ToLower(strings.Join(words, " "))
 }
@@ -48,17 +59,20 @@ func respell(r *rand.Rand, word string) (string, bool) {
 	lo := strings.ToLower(word)
 	switch r.IntN(8) {
 	case 0: // another recorded spelling of the same name
+		// Only spellings the keys are meant to bridge: the table also holds
+		// real variants that read differently (Saleh/Sholeh, Nur/Nurul),
+		// which a search by the other spelling does not find.
 		for _, base := range []string{t, canonical(t)} {
 			if vs, ok := spellings[base]; ok {
 				v := vs[r.IntN(len(vs))].spelling
-				if v != t && !strings.HasSuffix(v, ".") {
+				if v != t && !strings.HasSuffix(v, ".") && sharesKey(v, word) {
 					return v, true
 				}
 			}
 		}
 	case 1: // the old spelling, or back to the new one
-		if strings.Contains(lo, "oe") || strings.Contains(lo, "dj") || strings.Contains(lo, "tj") {
-			return strings.NewReplacer("oe", "u", "dj", "j", "tj", "c").Replace(lo), true
+		if strings.Contains(lo, "oe") || strings.Contains(lo, "dj") || strings.Contains(lo, "tj") || strings.Contains(lo, "sj") {
+			return strings.NewReplacer("oe", "u", "dj", "j", "tj", "c", "sj", "sy").Replace(lo), true
 		}
 		if o := oldSpelling(word); !strings.EqualFold(o, word) {
 			return o, true
@@ -82,9 +96,9 @@ func respell(r *rand.Rand, word string) (string, bool) {
 		if n > 3 && lo[n-1] == 'a' {
 			return lo + "h", true
 		}
-	case 4: // y or i after a consonant before a vowel
+	case 4: // y or i after a consonant before a vowel (not after n or s: ny and sy are letters of their own)
 		for i := 1; i+1 < len(lo); i++ {
-			if !isVowelByte(lo[i-1]) && isVowelByte(lo[i+1]) && (lo[i] == 'y' || lo[i] == 'i') && lo[i-1] != 'y' {
+			if p := lo[i-1]; !isVowelByte(p) && isVowelByte(lo[i+1]) && (lo[i] == 'y' || lo[i] == 'i') && p != 'y' && p != 'n' && p != 's' {
 				c := byte('i')
 				if lo[i] == 'i' {
 					c = 'y'
@@ -100,12 +114,23 @@ func respell(r *rand.Rand, word string) (string, bool) {
 		if i := strings.IndexByte(lo, 'f'); i >= 0 {
 			return lo[:i] + "p" + lo[i+1:], true
 		}
-	case 7: // sy written s
-		if i := strings.Index(lo, "sy"); i >= 0 {
+	case 7: // sy written s before a vowel (Syamsul/Samsul)
+		if i := strings.Index(lo, "sy"); i >= 0 && i+2 < len(lo) && isVowelByte(lo[i+2]) {
 			return lo[:i] + "s" + lo[i+2:], true
 		}
 	}
 	return word, false
+}
+
+// sharesKey reports whether two spellings of a word meet on a search key.
+func sharesKey(a, b string) bool {
+	kb := registry.WordKeys(b)
+	for _, k := range registry.WordKeys(a) {
+		if slices.Contains(kb, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // canonical finds the listed name a spelling belongs to (Mochammad →

@@ -349,14 +349,23 @@ func oldSpelling(word string) string {
 		if i+1 < len(rs) {
 			next = unicode.ToLower(rs[i+1])
 		}
+		prev := rune(0)
+		if i > 0 {
+			prev = unicode.ToLower(rs[i-1])
+		}
 		var out string
 		switch {
 		case lo == 'k' && next == 'h':
 			out = "ch"
 			i++
+		case lo == 'c' && next == 'h': // already the old kh (Achmad)
+			out = "ch"
+			i++
 		case lo == 'j':
 			out = "dj"
-		case lo == 'y':
+		case lo == 'y' && prev != 't' && prev != 'd' && next != 0:
+			// ty and dy stay (tj and dj would read c and j: Setyawan, Dyah),
+			// and so does a final y, which reads i (Rizky).
 			out = "j"
 		case lo == 'c':
 			out = "tj"

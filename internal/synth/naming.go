@@ -75,7 +75,10 @@ func (g *Generator) name(m *member) string {
 	}
 	words = dedupe(words)
 	for i, w := range words {
-		words[i] = r.spell(w)
+		// Abbreviations (M., Moh., Abd.) only before another name word.
+		if v := r.spell(w); !strings.HasSuffix(v, ".") || i < len(words)-1 {
+			words[i] = v
+		}
 	}
 	if usesEYD(m.culture) && r.chance(oldSpellingRate(year)) {
 		for i, w := range words {

@@ -77,22 +77,22 @@ var regencyMix = map[wilayah.Code]mix{
 	"32.76": {sundanese: 35, javanese: 30, muslim: 25, batak: 5, minang: 5},             // Kota Depok
 	"36.71": {javanese: 30, sundanese: 30, muslim: 25, chinese: 10, batak: 5},           // Kota Tangerang
 	"36.74": {javanese: 35, sundanese: 25, muslim: 20, chinese: 10, batak: 5, minang: 5},
-	"73.18": {eastern: 90, bugis: 10},                                              // Tana Toraja
-	"73.26": {eastern: 90, bugis: 10},                                              // Toraja Utara
-	"73.71": {bugis: 85, eastern: 8, chinese: 4, javanese: 3},                      // Kota Makassar
-	"53.71": {eastern: 80, muslim: 8, javanese: 5, bugis: 4, chinese: 3},           // Kota Kupang
-	"33.73": {javanese: 92, chinese: 4, eastern: 4},                                // Kota Salatiga
-	"74.71": {bugis: 70, muslim: 20, javanese: 10},                                 // Kota Kendari
-	"12.71": {batak: 35, javanese: 25, muslim: 20, chinese: 15, minang: 5},         // Kota Medan
-	"64.72": {javanese: 35, bugis: 30, muslim: 20, eastern: 10, chinese: 5},        // Kota Samarinda
-	"21.71": {muslim: 30, javanese: 25, batak: 20, minang: 10, chinese: 15},        // Kota Batam
-	"61.71": {muslim: 35, chinese: 30, eastern: 15, javanese: 15, bugis: 5},        // Kota Pontianak
-	"35.78": {javanese: 80, muslim: 10, chinese: 8, eastern: 2},                    // Kota Surabaya
-	"34.71": {javanese: 90, chinese: 4, batak: 2, minang: 2, eastern: 2},           // Kota Yogyakarta
-	"71.71": {minahasa: 80, muslim: 10, chinese: 10},                               // Kota Manado
-	"81.71": {maluku: 85, bugis: 10, javanese: 5},                                  // Kota Ambon
-	"91.71": {papua: 45, javanese: 20, bugis: 20, maluku: 10, eastern: 5},          // Kota Jayapura
-	"96.71": {papua: 40, maluku: 20, javanese: 20, bugis: 20},                      // Kota Sorong
+	"73.18": {eastern: 90, bugis: 10},                                       // Tana Toraja
+	"73.26": {eastern: 90, bugis: 10},                                       // Toraja Utara
+	"73.71": {bugis: 85, eastern: 8, chinese: 4, javanese: 3},               // Kota Makassar
+	"53.71": {eastern: 80, muslim: 8, javanese: 5, bugis: 4, chinese: 3},    // Kota Kupang
+	"33.73": {javanese: 92, chinese: 4, eastern: 4},                         // Kota Salatiga
+	"74.71": {bugis: 70, muslim: 20, javanese: 10},                          // Kota Kendari
+	"12.71": {batak: 35, javanese: 25, muslim: 20, chinese: 15, minang: 5},  // Kota Medan
+	"64.72": {javanese: 35, bugis: 30, muslim: 20, eastern: 10, chinese: 5}, // Kota Samarinda
+	"21.71": {muslim: 30, javanese: 25, batak: 20, minang: 10, chinese: 15}, // Kota Batam
+	"61.71": {muslim: 35, chinese: 30, eastern: 15, javanese: 15, bugis: 5}, // Kota Pontianak
+	"35.78": {javanese: 80, muslim: 10, chinese: 8, eastern: 2},             // Kota Surabaya
+	"34.71": {javanese: 90, chinese: 4, batak: 2, minang: 2, eastern: 2},    // Kota Yogyakarta
+	"71.71": {minahasa: 80, muslim: 10, chinese: 10},                        // Kota Manado
+	"81.71": {maluku: 85, bugis: 10, javanese: 5},                           // Kota Ambon
+	"91.71": {papua: 45, javanese: 20, bugis: 20, maluku: 10, eastern: 5},   // Kota Jayapura
+	"96.71": {papua: 40, maluku: 20, javanese: 20, bugis: 20},               // Kota Sorong
 	"31.71": {javanese: 30, muslim: 30, sundanese: 15, chinese: 15, batak: 5, minang: 5},
 }
 

@@ -35,6 +35,9 @@ var DefaultAsOf = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Config says what to generate.
 type Config struct {
+	// Seed decides everything. Seeds that differ by a multiple of 200
+	// share NIK and KK serial numbers (see serial): two loads with such
+	// seeds into one registry may meet on a KK, which it refuses.
 	Seed uint64
 	// AsOf is the day of the data: no one is born after it. Zero means
 	// DefaultAsOf.
@@ -55,7 +58,6 @@ type Generator struct {
 	// KK numbers end in a serial that makes them unique (domain.md §8.1).
 	nikSerial map[uint64]uint16
 	kkSerial  map[uint64]uint16
-	people    int
 }
 
 // New returns a generator for cfg over the region list ix.
@@ -142,7 +144,7 @@ const (
 // kindWeights are the shares of household shapes among registered
 // households, an assumption skewed towards the PPKS groups (older people
 // alone, children left with grandparents, people on the street).
-var kindWeights = []int{nuclear: 45, singleParent: 12, elderlyAlone: 11, elderlyCouple: 6, threeGen: 8,
+var kindWeights = []int{nuclear: 44, singleParent: 12, elderlyAlone: 14, elderlyCouple: 8, threeGen: 9,
 	grandparentKid: 5, unregistered: 4, individual: 12}
 
 // member is a person being made.
@@ -194,7 +196,7 @@ func (g *Generator) Household() registry.BulkHousehold {
 		head.relation = registry.Head
 		wife := g.spouse(head, rg)
 		ms = append(ms, head, wife)
-		ms = append(ms, g.children(head, wife, rg)...)
+		ms = append(ms, g.children(head, wife)...)
 		if k == threeGen {
 			for range r.between(1, 2) {
 				p := g.olderParent(head)
@@ -212,9 +214,9 @@ func (g *Generator) Household() registry.BulkHousehold {
 		head.relation = registry.Head
 		ms = append(ms, head)
 		if sex == registry.Female {
-			ms = append(ms, g.children(g.absentFather(head, rg), head, rg)...)
+			ms = append(ms, g.children(g.absentFather(head), head)...)
 		} else {
-			ms = append(ms, g.children(head, g.absentMother(head), rg)...)
+			ms = append(ms, g.children(head, g.absentMother(head))...)
 		}
 		if sex == registry.Female && poor && r.chance(0.6) {
 			head.addCat("perempuan_rawan_sosial_ekonomi")
@@ -252,7 +254,7 @@ func (g *Generator) Household() registry.BulkHousehold {
 			ms = append(ms, c)
 		}
 	case individual:
-		ms = append(ms, g.alone(cult, rg))
+		ms = append(ms, g.alone(cult))
 	}
 	if k == unregistered {
 		for _, m := range ms {
@@ -289,7 +291,6 @@ func (g *Generator) Household() registry.BulkHousehold {
 		}
 		h.Members = append(h.Members, bm)
 	}
-	g.people += len(h.Members)
 	return h
 }
 
@@ -353,7 +354,7 @@ func (g *Generator) spouse(head *member, rg *regency) *member {
 
 // absentFather is the father of a single mother's children, who is not on
 // the KK: only his tradition and family name pass on.
-func (g *Generator) absentFather(mother *member, rg *regency) *member {
+func (g *Generator) absentFather(mother *member) *member {
 	f := &member{sex: registry.Male, culture: mother.culture, birth: mother.birth.AddDate(-g.r.between(0, 6), 0, 0)}
 	if hasFamilyName(f.culture) {
 		f.family = g.familyName(f.culture)
@@ -371,7 +372,7 @@ var childCounts = []int{8, 20, 30, 22, 12, 6, 2}
 // children makes the children of a couple still on their KK: born when the
 // mother was 18 to 42, a few years apart; grown children have mostly moved
 // out to a KK of their own.
-func (g *Generator) children(father, mother *member, rg *regency) []*member {
+func (g *Generator) children(father, mother *member) []*member {
 	n := g.r.weighted(childCounts)
 	var out []*member
 	at := mother.birth.AddDate(g.r.between(18, 28), 0, g.r.between(0, 364))
@@ -424,7 +425,7 @@ func (g *Generator) olderParent(head *member) *member {
 
 // alone makes a person on no KK: a homeless adult or a child without
 // parental care, often without a NIK.
-func (g *Generator) alone(c culture, rg *regency) *member {
+func (g *Generator) alone(c culture) *member {
 	r := &g.r
 	if r.chance(0.6) {
 		sex := registry.Male
@@ -698,7 +699,7 @@ func (g *Generator) nik(kec wilayah.Code, m *member) string {
 	head := fmt.Sprintf("%s%02d%02d%02d", prefix, day, month, m.birth.Year()%100)
 	key, _ := strconv.ParseUint(head, 10, 64)
 	g.nikSerial[key]++
-	return head + fmt.Sprintf("%04d", g.nikSerial[key])
+	return head + fmt.Sprintf("%04d", g.serial(g.nikSerial[key]))
 }
 
 // kk makes a No. KK: the issuing kecamatan, the issue date (DDMMYY, after
@@ -717,7 +718,28 @@ func (g *Generator) kk(kec wilayah.Code, head *member) (string, time.Time) {
 	head12 := fmt.Sprintf("%s%02d%02d%02d", kec.Undotted(), issued.Day(), int(issued.Month()), issued.Year()%100)
 	key, _ := strconv.ParseUint(head12, 10, 64)
 	g.kkSerial[key]++
-	return head12 + fmt.Sprintf("%04d", g.kkSerial[key]), issued
+	return head12 + fmt.Sprintf("%04d", g.serial(g.kkSerial[key])), issued
+}
+
+// Serials. NIK and KK numbers end in a 4-digit serial that makes them
+// unique for their prefix (kecamatan and date). Every seed owns a slot of
+// the serial space, seed mod serialSlots, and numbers its serials within
+// it, so two loads of different seeds never make the same NIK or KK
+// unless their seeds are equal modulo serialSlots (or a prefix overflows
+// its slot, which takes far more people than a country has for one
+// kecamatan and day). The KK matters most: the registry refuses a KK twice.
+const (
+	serialSlots = 200
+	slotWidth   = 50 // serials per slot: 200 × 50 = 10,000
+)
+
+// serial is the count-th (1-based) serial of a prefix for this seed.
+func (g *Generator) serial(count uint16) int {
+	v := int(g.cfg.Seed%serialSlots)*slotWidth + int(count)
+	if v > 9999 {
+		v = (v-1)%9999 + 1 // past the last slot: wrap, never 0000
+	}
+	return v
 }
 
 var providers = []string{"11", "12", "13", "21", "22", "52", "53", "57", "58", "59", "77", "78", "81", "82", "95", "96", "97", "98", "99"}

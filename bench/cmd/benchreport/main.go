@@ -9,7 +9,14 @@
 // time per scenario. It also times the region index in-process, so the
 // reader sees what HTTP adds.
 //
-//	go run ./bench/cmd/benchreport [-duration 10s] [-clients 50] [-engines sqlite,postgres] [-out docs/performance.md]
+// Then, on the same database, the people phase: it loads -people synthetic
+// people with `layan demo --people N` (timed), starts the server again,
+// makes a worker account of the loading unit and its token, and drives the
+// people search and region listing of /api/v1/people with a query mix drawn
+// from the loaded people.
+//
+//	go run ./bench/cmd/benchreport [-duration 10s] [-clients 50] [-engines sqlite,postgres]
+//	    [-people 1000000 | -quick] [-out docs/performance.md]
 package main
 
 import (
@@ -38,6 +45,8 @@ import (
 )
 
 type options struct {
+	people      int // synthetic people loaded for the people phase; 0 skips it
+	peopleSeed  uint64
 	duration    time.Duration
 	warmup      time.Duration
 	clients     int
@@ -57,10 +66,20 @@ func main() {
 	flag.DurationVar(&o.inProcess, "inprocess", time.Second, "time per in-process measurement")
 	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to measure, comma-separated")
 	flag.StringVar(&o.out, "out", filepath.Join("docs", "performance.md"), "report to write")
+	flag.IntVar(&o.people, "people", 1_000_000, "synthetic people loaded for the people phase (0: no people phase)")
+	quick := flag.Bool("quick", false, "a shorter run: 200,000 people unless -people is given")
 	flag.Parse()
+	o.peopleSeed = 1
+	if *quick {
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "people" })
+		if !set {
+			o.people = 200_000
+		}
+	}
 	o.engines = strings.Split(engines, ",")
-	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 {
-		fmt.Fprintln(os.Stderr, "benchreport: -duration must be positive, -clients 1–1000, -max-requests positive")
+	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 || o.people < 0 {
+		fmt.Fprintln(os.Stderr, "benchreport: -duration must be positive, -clients 1–1000, -max-requests positive, -people not negative")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,6 +96,10 @@ const (
 	scMe        = "auth"
 	scTypeahead = "typeahead"
 	scChildren  = "children"
+	// The people phase.
+	scPeopleBase   = "people-baseline"
+	scPeopleSearch = "people-search"
+	scPeopleList   = "people-list"
 )
 
 // engineRun is what one engine measured.
@@ -87,6 +110,7 @@ type engineRun struct {
 	Scenarios []scenarioRun
 	Idle      procStats // after start-up and demo load, before any load
 	After     procStats // after the last scenario
+	People    *peopleRun
 }
 
 type scenarioRun struct {
@@ -134,6 +158,13 @@ func run(ctx context.Context, o options) error {
 	}
 	queries := bench.TypeaheadQueries(ix, 5000, 1)
 	parents := bench.ParentCodes(ix, 5000, 2)
+	var pq peopleQueries
+	if o.people > 0 {
+		progress("drawing the people queries from the %d synthetic people", o.people)
+		if pq.search, pq.list, err = bench.PeopleQueries(ix, o.peopleSeed, o.people, 5000); err != nil {
+			return err
+		}
+	}
 
 	progress("timing the region index in-process")
 	inproc := measureInProcess(ctx, ix, queries, parents, o.inProcess)
@@ -144,7 +175,7 @@ func run(ctx context.Context, o options) error {
 		if engine == "" {
 			continue
 		}
-		r, err := measureEngine(ctx, o, engine, bin, tmp, queries, parents)
+		r, err := measureEngine(ctx, o, engine, bin, tmp, queries, parents, pq)
 		if err != nil {
 			return fmt.Errorf("%s: %w", engine, err)
 		}
@@ -160,6 +191,7 @@ func run(ctx context.Context, o options) error {
 		InProcess: inproc,
 		Queries:   queries,
 		Parents:   parents,
+		People:    pq,
 		LoadStart: loadStart,
 		LoadEnd:   loadAverage(),
 	}
@@ -175,7 +207,7 @@ func progress(format string, args ...any) {
 }
 
 // measureEngine runs every scenario against a fresh server on engine.
-func measureEngine(ctx context.Context, o options, engine, bin, tmp string, queries, parents []string) (engineRun, error) {
+func measureEngine(ctx context.Context, o options, engine, bin, tmp string, queries, parents []string, pq peopleQueries) (engineRun, error) {
 	r := engineRun{Engine: engine}
 	var dbURL string
 	switch engine {
@@ -217,11 +249,6 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 	token := strings.TrimSpace(out)
 	auth := http.Header{"Authorization": {"Bearer " + token}}
 
-	type scenario struct {
-		name, route string
-		urls        []string
-		header      http.Header
-	}
 	base := srv.url
 	scenarios := []scenario{
 		{scBaseline, "/healthz", []string{base + "/healthz"}, nil},
@@ -229,26 +256,49 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 		{scTypeahead, "/api/v1/regions/search", prefixed(base+"/api/v1/regions/search?limit=10&q=", queries), auth},
 		{scChildren, "/api/v1/regions", prefixed(base+"/api/v1/regions?parent=", parents), auth},
 	}
+	if r.Scenarios, r.Idle, r.After, err = runScenarios(ctx, o, engine, srv, scenarios); err != nil {
+		return r, err
+	}
+	if err := srv.stop(); err != nil {
+		return r, fmt.Errorf("graceful stop: %w", err)
+	}
+	if o.people > 0 {
+		if r.People, err = measurePeople(ctx, o, engine, bin, tmp, dbURL, pq); err != nil {
+			return r, fmt.Errorf("people: %w", err)
+		}
+	}
+	return r, nil
+}
+
+type scenario struct {
+	name, route string
+	urls        []string
+	header      http.Header
+}
+
+// runScenarios checks every scenario answers, lets the server settle (the
+// idle reading), then drives each scenario in turn.
+func runScenarios(ctx context.Context, o options, engine string, srv *server, scenarios []scenario) (runs []scenarioRun, idle, after procStats, err error) {
 	client := load.NewClient(o.clients)
 	defer client.CloseIdleConnections()
 	for _, sc := range scenarios {
 		if err := check(ctx, client, sc.urls[0], sc.header); err != nil {
-			return r, fmt.Errorf("%s: %w", sc.name, err)
+			return nil, idle, after, fmt.Errorf("%s: %w", sc.name, err)
 		}
 	}
 	// Let the start-up garbage be collected before the idle reading.
-	if r.Idle, err = settle(ctx, srv); err != nil {
-		return r, err
+	if idle, err = settle(ctx, srv); err != nil {
+		return nil, idle, after, err
 	}
 	for _, sc := range scenarios {
 		progress("%s: %s for %s with %d clients", engine, sc.route, o.duration, o.clients)
 		before, err := srv.stats()
 		if err != nil {
-			return r, err
+			return nil, idle, after, err
 		}
 		mBefore, err := srv.metrics(ctx)
 		if err != nil {
-			return r, err
+			return nil, idle, after, err
 		}
 		urls := sc.urls
 		res := load.Run(ctx, client, load.Config{
@@ -257,31 +307,26 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 			Header: sc.header,
 		})
 		if err := ctx.Err(); err != nil {
-			return r, err
+			return nil, idle, after, err
 		}
-		after, err := srv.stats()
+		st, err := srv.stats()
 		if err != nil {
-			return r, err
+			return nil, idle, after, err
 		}
 		mAfter, err := srv.metrics(ctx)
 		if err != nil {
-			return r, err
+			return nil, idle, after, err
 		}
 		if res.Requests() == 0 {
-			return r, fmt.Errorf("%s: no successful request (%d errors, first: %s)", sc.name, res.Errors, res.FirstError)
+			return nil, idle, after, fmt.Errorf("%s: no successful request (%d errors, first: %s)", sc.name, res.Errors, res.FirstError)
 		}
-		r.Scenarios = append(r.Scenarios, scenarioRun{Name: sc.name, Route: sc.route, Result: res,
-			CPU: after.CPU - before.CPU, Server: mAfter.sub(mBefore)})
+		runs = append(runs, scenarioRun{Name: sc.name, Route: sc.route, Result: res,
+			CPU: st.CPU - before.CPU, Server: mAfter.sub(mBefore)})
 		progress("%s: %s: %.0f req/s, p50 %s, p99 %s, %d errors", engine, sc.name, res.Rate(),
 			fmtDur(res.Percentile(50)), fmtDur(res.Percentile(99)), res.Errors)
 	}
-	if r.After, err = srv.stats(); err != nil {
-		return r, err
-	}
-	if err := srv.stop(); err != nil {
-		return r, fmt.Errorf("graceful stop: %w", err)
-	}
-	return r, nil
+	after, err = srv.stats()
+	return runs, idle, after, err
 }
 
 func prefixed(prefix string, values []string) []string {

@@ -9,11 +9,19 @@ import (
 	"time"
 
 	"github.com/layan-id/layan/bench"
+	"github.com/layan-id/layan/internal/registry"
 )
 
 // target is the issue's requirement for the typeahead: p99 well under
 // 100 ms with 50 clients.
 const target = 100 * time.Millisecond
+
+// Targets of the people registry (issue 4): search and list p99 under
+// 50 ms with 50 clients, the server under 300 MB at its peak.
+const (
+	peopleTarget = 50 * time.Millisecond
+	rssTarget    = 300 << 20
+)
 
 type report struct {
 	Date      time.Time
@@ -24,6 +32,7 @@ type report struct {
 	InProcess inProcess
 	Queries   []string
 	Parents   []string
+	People    peopleQueries
 	// /proc/loadavg's 1-minute figure before and after the run.
 	LoadStart, LoadEnd string
 }
@@ -82,10 +91,13 @@ func ratio(a, b time.Duration) string {
 }
 
 var scenarioTitles = map[string]string{
-	scBaseline:  "baseline: `GET /healthz`",
-	scMe:        "API floor: `GET /api/v1/me`",
-	scTypeahead: "typeahead: `GET /api/v1/regions/search`",
-	scChildren:  "children: `GET /api/v1/regions?parent=`",
+	scBaseline:     "baseline: `GET /healthz`",
+	scMe:           "API floor: `GET /api/v1/me`",
+	scTypeahead:    "typeahead: `GET /api/v1/regions/search`",
+	scChildren:     "children: `GET /api/v1/regions?parent=`",
+	scPeopleBase:   "baseline: `GET /healthz`",
+	scPeopleSearch: "search: `GET /api/v1/people?q=`",
+	scPeopleList:   "list: `GET /api/v1/people?region=`",
 }
 
 func (r report) markdown() string {
@@ -96,7 +108,8 @@ func (r report) markdown() string {
 	p("# Performance\n\n")
 	p("This file is written by `make bench` (`go run ./bench/cmd/benchreport`); do not edit the figures by hand,\n")
 	p("run the program again. It measures the region API — the typeahead that every form with a region field\n")
-	p("uses, and the children lookups of the region pickers — against a real `layan serve` process on each\n")
+	p("uses, and the children lookups of the region pickers — and the people registry — loading synthetic\n")
+	p("people, then searching and listing them — against a real `layan serve` process on each\n")
 	p("engine, beside the floor of the same server (`/healthz`). The machines we run on are noisy\n")
 	p("(±15–60 %% between runs, see `/work/shared/floors.md`): compare the ratios to the baseline more than\n")
 	p("the absolute figures.\n\n")
@@ -122,6 +135,10 @@ func (r report) markdown() string {
 	p("| load | %d concurrent clients, closed loop (each sends its next request when answered), keep-alive, "+
 		"loopback; %s warm-up then %s recorded per scenario; at most %d recorded requests per scenario |\n",
 		o.clients, o.warmup, o.duration, o.maxRequests)
+	if o.people > 0 {
+		p("| people | %d synthetic people (`internal/synth`, seed %d) loaded with `layan demo --people %d` beside the 3,000 demo people |\n",
+			o.people, o.peopleSeed, o.people)
+	}
 	p("\n")
 
 	p("## Method\n\n")
@@ -150,7 +167,24 @@ func (r report) markdown() string {
 	p("  database pool figures are `go_sql_*` from `/metrics`.\n")
 	p("- Memory is `VmRSS` of the server process from `/proc/PID/status` after start-up (migrations, region\n")
 	p("  list, demo data, then 2 s quiet; the start-up garbage is not yet returned to the system) and after\n")
-	p("  all scenarios, and `VmHWM`, its peak. PostgreSQL's own processes are not included.\n\n")
+	p("  all scenarios, and `VmHWM`, its peak. PostgreSQL's own processes are not included.\n")
+	if o.people > 0 {
+		p("- **People phase**, after the region scenarios, on the same database: the server is stopped and\n")
+		p("  `layan demo --people %d --seed %d` loads the synthetic people (`internal/synth`: households with a KK,\n", o.people, o.peopleSeed)
+		p("  NIKs, the naming traditions of each region, PPKS categories) with `registry.BulkLoad`, timed from\n")
+		p("  process start to exit (region list check, generation, validation, writing, index builds). A new\n")
+		p("  `layan serve --demo` then starts on the loaded database; `layan user add bench.pekerja --role worker\n")
+		p("  --unit ID` (the loading unit, Dinas Sosial Kota Salatiga, whose workers see every person it\n")
+		p("  registered: all of them) and `layan token create` give the token. Scenarios: the baseline\n")
+		p("  `GET /healthz` of this server, then:\n")
+		p("  1. **search** `GET /api/v1/people?q=…` over %d queries: %s.\n", len(r.People.search), bench.PeopleSearchMix)
+		p("     Examples: %s.\n", examples(r.People.search, 8))
+		p("  2. **list** `GET /api/v1/people?…` over %d listings: %s (%s).\n", len(r.People.list), bench.PeopleListMix,
+			examples(r.People.list, 4))
+		p("  The server's memory is read as above; its peak (`VmHWM`) covers start-up on the loaded registry and\n")
+		p("  both scenarios.\n")
+	}
+	p("\n")
 
 	for _, e := range r.Engines {
 		p("## %s\n\n", e.Engine)
@@ -191,6 +225,10 @@ func (r report) markdown() string {
 			fmtMiB(e.Idle.RSS), fmtMiB(e.After.RSS), fmtMiB(e.After.HWM))
 	}
 
+	if o.people > 0 {
+		r.peopleMarkdown(p)
+	}
+
 	ip := r.InProcess
 	p("## The region index without HTTP\n\n")
 	p("`wilayah.Index` called directly in one goroutine over the same mixes, %s each (the mean from the whole\n", o.inProcess)
@@ -229,10 +267,129 @@ func (r report) markdown() string {
 		p("  search itself takes %s on average in-process. Children lookups: p99 %s at %.0f req/s.\n",
 			fmtNs(ip.Search.Mean), fmtDur(ch.Result.Percentile(99)), ch.Result.Rate())
 	}
+	if o.people > 0 {
+		p("\nThe people registry's targets (the issue): search and list p99 under %s with %d clients, the server's\n", fmtDur(peopleTarget), o.clients)
+		p("peak RSS under %s, a million people loaded in a few minutes.\n\n", fmtMiB(rssTarget))
+		for _, e := range r.Engines {
+			pr := e.People
+			if e.Skipped != "" || pr == nil {
+				continue
+			}
+			se, _ := pr.scenario(scPeopleSearch)
+			li, _ := pr.scenario(scPeopleList)
+			p("- **%s**: %d people loaded in %s (%.0f people/s). Search p99 %s (%s), list p99 %s (%s); peak RSS %s (%s).\n",
+				e.Engine, pr.People, pr.Load.Round(time.Second), float64(pr.People)/pr.Load.Seconds(),
+				fmtDur(se.Result.Percentile(99)), verdict(se.Result.Percentile(99), peopleTarget),
+				fmtDur(li.Result.Percentile(99)), verdict(li.Result.Percentile(99), peopleTarget),
+				fmtMiB(pr.After.HWM), verdictBytes(pr.After.HWM, rssTarget))
+			var slow, fast classStats
+			for _, c := range pr.InProcess {
+				if c.Stats.Mean > slow.Stats.Mean {
+					slow = c
+				}
+				if fast.Class == "" || c.Stats.Mean < fast.Stats.Mean {
+					fast = c
+				}
+			}
+			if slow.Class != "" {
+				p("  Alone, the costliest kind of request is *%s* (mean %s, p99 %s; %.0f %% of them over %d matches),\n",
+					slow.Class, fmtNs(slow.Stats.Mean), fmtNs(slow.Stats.P99), 100*slow.More, registry.MaxCandidates)
+				p("  the cheapest *%s* (mean %s): under %d clients on %d cores, a request waits for the costly ones.\n",
+					fast.Class, fmtNs(fast.Stats.Mean), r.Options.clients, r.Machine.Cores)
+			}
+		}
+	}
 	p("\nAt %d clients on %d cores shared by client, server (and PostgreSQL) every request waits for the\n", o.clients, r.Machine.Cores)
 	p("others: the latencies seen by the clients are mostly queueing, so *req/s*, *CPU/req* and the ratios\n")
 	p("to the baseline travel better to other machines than the milliseconds do.\n")
 	return b.String()
+}
+
+// peopleMarkdown writes the people phase.
+func (r report) peopleMarkdown(p func(string, ...any)) {
+	p("## People registry\n\n")
+	p("### Loading\n\n")
+	p("| engine | people | time | people/s | rows written | rows/s | how |\n|---|--:|--:|--:|--:|--:|---|\n")
+	for _, e := range r.Engines {
+		pr := e.People
+		if e.Skipped != "" || pr == nil {
+			continue
+		}
+		rows := pr.rows()
+		p("| %s | %d | %s | %.0f | %d | %.0f | %s |\n", e.Engine, pr.People, pr.Load.Round(100*time.Millisecond),
+			float64(pr.People)/pr.Load.Seconds(), rows, float64(rows)/pr.Load.Seconds(), pr.Mode)
+	}
+	p("\n*rows written*: every row of `person`, `person_key`, `person_category`, `household` and\n")
+	p("`household_member` after the load (the 3,000 demo people included); the time includes generating\n")
+	p("and validating every person in the same process. ")
+	for _, e := range r.Engines {
+		if pr := e.People; pr != nil && e.Skipped == "" {
+			p("%s: %d people, %d name keys, %d category rows, %d KK, %d memberships. ", e.Engine, pr.Rows["person"],
+				pr.Rows["person_key"], pr.Rows["person_category"], pr.Rows["household"], pr.Rows["household_member"])
+		}
+	}
+	p("\n\n")
+	for _, e := range r.Engines {
+		pr := e.People
+		if e.Skipped != "" || pr == nil {
+			continue
+		}
+		p("### %s: search and list\n\n", e.Engine)
+		base, _ := pr.scenario(scPeopleBase)
+		p("| scenario | requests | req/s | p50 | p90 | p99 | max | p50 ÷ base | p99 ÷ base | errors |\n")
+		p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		for _, s := range pr.Scenarios {
+			res := s.Result
+			p("| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n", scenarioTitles[s.Name], res.Requests(), res.Rate(),
+				fmtDur(res.Percentile(50)), fmtDur(res.Percentile(90)), fmtDur(res.Percentile(99)), fmtDur(res.Max()),
+				ratio(res.Percentile(50), base.Result.Percentile(50)), ratio(res.Percentile(99), base.Result.Percentile(99)),
+				res.Errors)
+		}
+		for _, s := range pr.Scenarios {
+			if s.Result.FirstError != "" {
+				p("\nFirst error in %s: `%s`.\n", s.Name, s.Result.FirstError)
+			}
+		}
+		p("\n| scenario | handler p50 | handler p99 | CPU/req | DB pool waits/req | mean pool wait |\n|---|--:|--:|--:|--:|--:|\n")
+		for _, s := range pr.Scenarios {
+			n := s.served()
+			waits := s.Server.sum("go_sql_wait_count_total")
+			wait := "–"
+			if waits > 0 {
+				wait = fmtDur(time.Duration(s.Server.sum("go_sql_wait_duration_seconds_total") / waits * float64(time.Second)))
+			}
+			p("| %s | %s | %s | %s | %.2f | %s |\n", scenarioTitles[s.Name], s.handlerQuantile(0.5), s.handlerQuantile(0.99),
+				fmtNs(s.cpuPerRequest()), waits/float64(max(n, 1)), wait)
+		}
+		p("\nServer memory (VmRSS): %s after start-up on the loaded registry, %s after the load; peak (VmHWM) %s.\n\n",
+			fmtMiB(pr.Idle.RSS), fmtMiB(pr.After.RSS), fmtMiB(pr.After.HWM))
+		if len(pr.InProcess) > 0 {
+			p("The same queries by kind, `registry.Store.Search` called directly with the worker's reach, one caller\n")
+			p("and nothing else running (the server stopped), for up to %s each: what one request costs the\n", 2*r.Options.inProcess)
+			p("database before any queueing. *results*: the mean `total`; *too many*: the share answered with\n")
+			p("`more` (over %d matches, ranked no further).\n\n", registry.MaxCandidates)
+			p("| kind | example | calls | mean | p50 | p99 | results | too many |\n|---|---|--:|--:|--:|--:|--:|--:|\n")
+			for _, c := range pr.InProcess {
+				p("| %s | `%s` | %d | %s | %s | %s | %.0f | %.0f %% |\n", c.Class, c.Example, c.Stats.Calls,
+					fmtNs(c.Stats.Mean), fmtNs(c.Stats.P50), fmtNs(c.Stats.P99), c.Results, 100*c.More)
+			}
+			p("\n")
+		}
+	}
+}
+
+func verdict(d, target time.Duration) string {
+	if d < target {
+		return fmt.Sprintf("**met**, %.0f %% of %s", 100*float64(d)/float64(target), fmtDur(target))
+	}
+	return fmt.Sprintf("**missed**: %.1f× %s", float64(d)/float64(target), fmtDur(target))
+}
+
+func verdictBytes(b, target int64) string {
+	if b < target {
+		return fmt.Sprintf("**met**, %.0f %% of %s", 100*float64(b)/float64(target), fmtMiB(target))
+	}
+	return fmt.Sprintf("**missed**: %.1f× %s", float64(b)/float64(target), fmtMiB(target))
 }
 
 // served is how many requests the server answered during the scenario.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/db/dbtest"
+	"github.com/layan-id/layan/internal/demo"
+)
+
+// TestDemoPeople runs `layan demo --people` as an operator would: it needs
+// a unit, loads exactly N people with progress and a rate, does nothing
+// when run again, and refuses a second size of the same seed.
+func TestDemoPeople(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			url := dbtest.NewURL(t, engine)
+			env := envFor(url)
+			layan := func(args ...string) (string, error) {
+				var out bytes.Buffer
+				err := run(ctx, append([]string{"demo"}, args...), env, &out, io.Discard)
+				return out.String(), err
+			}
+			if _, err := layan("--people", "0"); err == nil || !strings.Contains(err.Error(), "usage") {
+				t.Errorf("--people 0: %v", err)
+			}
+			if _, err := layan("--people", "100"); err == nil || !strings.Contains(err.Error(), "--unit") {
+				t.Errorf("no unit anywhere: %v", err)
+			}
+			d := openDB(t, url)
+			var unit int64
+			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
+				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, demo.DefaultUnitName, db.Now(), db.Now()).Scan(&unit); err != nil {
+				t.Fatal(err)
+			}
+
+			out, err := layan("--people", "2500", "--batch", "500")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			for _, want := range []string{"into unit " + strconv.FormatInt(unit, 10), " 20 %", "100 %", "selesai / done: 2500 orang", "orang/s"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			var n int
+			if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE unit_id = ?", unit).Scan(&n); err != nil || n != 2500 {
+				t.Fatalf("%d people of the unit (%v), want 2500", n, err)
+			}
+
+			out, err = layan("--people", "2500", "--unit", strconv.FormatInt(unit, 10))
+			if err != nil || !strings.Contains(out, "already loaded: 2500") {
+				t.Errorf("second run: %v\n%s", err, out)
+			}
+			if _, err := layan("--people", "3000"); err == nil || !strings.Contains(err.Error(), "--seed") {
+				t.Errorf("another size of the same seed: %v", err)
+			}
+			out, err = layan("--people", "500", "--seed", "2")
+			if err != nil || !strings.Contains(out, "done: 500 orang") {
+				t.Errorf("another seed: %v\n%s", err, out)
+			}
+		})
+	}
+}

@@ -318,12 +318,25 @@ func (l *loader) lock(ctx context.Context) (func(), error) {
 	h := fnv.New64a()
 	h.Write([]byte("layan.bulk_load:" + l.o.Name))
 	key := int64(h.Sum64())
-	var ok bool
-	if err := l.conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
-		return nil, db.Err(err)
-	}
-	if !ok {
-		return nil, ErrLoadBusy
+	// A run that was just interrupted may still hold the lock for a moment:
+	// its connection was closed on cancellation, and the server ends the
+	// session (releasing the lock) shortly after. Try for two seconds.
+	for try := 0; ; try++ {
+		var ok bool
+		if err := l.conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
+			return nil, db.Err(err)
+		}
+		if ok {
+			break
+		}
+		if try == 20 {
+			return nil, ErrLoadBusy
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
 	// The table grows by the whole load while this session's statements
 	// stay prepared: a generic plan made when the registry was empty (a

@@ -349,14 +349,8 @@ func (s *Server) newPersonPage(r *http.Request, person registry.Person) *personP
 
 // personPage opens a person's full record; every opening is audited.
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	person, err := s.people.Get(r.Context(), actor(r), reach, id, true)
@@ -504,14 +498,8 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personEditForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	// The form shows the whole record: an opening like the record page.
@@ -529,14 +517,8 @@ func (s *Server) personEditForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	if err := parseForm(w, r); err != nil {
@@ -557,14 +539,8 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 
 // personSetActive deactivates a person with a reason, or reactivates them.
 func (s *Server) personSetActive(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	if err := parseForm(w, r); err != nil {
@@ -574,7 +550,7 @@ func (s *Server) personSetActive(w http.ResponseWriter, r *http.Request) {
 	active := r.PostFormValue("active") == "1"
 	reason, note := r.PostFormValue("reason"), r.PostFormValue("note")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	_, err = s.people.SetActive(r.Context(), actor(r), reach, id, active, registry.InactiveReason(reason), note, version)
+	_, err := s.people.SetActive(r.Context(), actor(r), reach, id, active, registry.InactiveReason(reason), note, version)
 	if fe, status, ok := s.formFailure(r, err); ok {
 		person, gerr := s.people.Get(r.Context(), actor(r), reach, id, false)
 		if gerr != nil {
@@ -651,14 +627,8 @@ func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	p, err := s.people.Get(r.Context(), actor(r), reach, id, true)
@@ -715,14 +685,8 @@ func (s *Server) apiPersonCreate(w http.ResponseWriter, r *http.Request) {
 // apiPersonUpdate applies a PATCH: fields left out keep their value;
 // version is required so that a stale edit is refused with 409.
 func (s *Server) apiPersonUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
 		return
 	}
 	cur, err := s.people.Get(r.Context(), actor(r), reach, id, false)
@@ -827,4 +791,20 @@ func (s *Server) peopleCount(ctx context.Context, u *access.User, region wilayah
 	}
 	n, err = registry.Count(ctx, s.db, region)
 	return n, false, err
+}
+
+// idAndReach reads the {id} of a person route and the caller's reach,
+// failing the request (and returning false) when either cannot be had.
+func (s *Server) idAndReach(w http.ResponseWriter, r *http.Request) (int64, registry.Reach, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, registry.Reach{}, false
+	}
+	reach, err := s.reach(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, registry.Reach{}, false
+	}
+	return id, reach, true
 }

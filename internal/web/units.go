@@ -67,14 +67,8 @@ type unitPage struct {
 }
 
 func (s *Server) unitPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u, err := unit.Get(r.Context(), s.db, scope(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	u, ok := s.scopedUnit(w, r)
+	if !ok {
 		return
 	}
 	p := &unitPage{Base: Base{Title: "units.detail"}, Unit: u, Region: pathText(s.regions, u.Region), Saved: r.URL.Query().Get("saved") == "1"}
@@ -123,19 +117,13 @@ func (s *Server) unitNewForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitEditForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	u, ok := s.scopedUnit(w, r)
+	if !ok {
 		return
 	}
-	u, err := unit.Get(r.Context(), s.db, scope(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in := unit.Input{Type: u.Type, Name: u.Name, Region: u.Region, Address: u.Address, Phone: u.Phone,
-		Coverage: u.Coverage, Version: u.Version}
-	s.render(w, r, http.StatusOK, "unit_form", s.newUnitForm(id, in, u.Active))
+	in := unitInput(u)
+	in.Version = u.Version
+	s.render(w, r, http.StatusOK, "unit_form", s.newUnitForm(u.ID, in, u.Active))
 }
 
 // unitInputFromForm reads a unit form; a malformed region code stays as
@@ -240,14 +228,8 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUnit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	u, err := unit.Get(r.Context(), s.db, scope(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	u, ok := s.scopedUnit(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, u)
@@ -282,18 +264,11 @@ func canonicalCodes(in *unit.Input) {
 // apiUnitUpdate applies a PATCH: fields left out keep their value; version
 // is required so that a stale edit is refused with 409.
 func (s *Server) apiUnitUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	cur, ok := s.scopedUnit(w, r)
+	if !ok {
 		return
 	}
-	cur, err := unit.Get(r.Context(), s.db, scope(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in := unit.Input{Type: cur.Type, Name: cur.Name, Region: cur.Region, Address: cur.Address, Phone: cur.Phone,
-		Coverage: cur.Coverage}
+	in := unitInput(cur)
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -305,10 +280,32 @@ func (s *Server) apiUnitUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, f.Err())
 		return
 	}
-	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), id, in)
+	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), cur.ID, in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, u)
+}
+
+// scopedUnit reads the unit of a route's {id} inside the caller's scope,
+// failing the request (and returning false) when it cannot be had.
+func (s *Server) scopedUnit(w http.ResponseWriter, r *http.Request) (unit.Unit, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return unit.Unit{}, false
+	}
+	u, err := unit.Get(r.Context(), s.db, scope(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return unit.Unit{}, false
+	}
+	return u, true
+}
+
+// unitInput is a unit's editable fields, the starting point of an edit.
+func unitInput(u unit.Unit) unit.Input {
+	return unit.Input{Type: u.Type, Name: u.Name, Region: u.Region, Address: u.Address, Phone: u.Phone,
+		Coverage: u.Coverage}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -56,9 +57,10 @@ func Prepare(ctx context.Context, d *db.DB, ix *wilayah.Index) error {
 		_, err := wilayah.Load(ctx, tx, ix)
 		return err
 	})
-	if errors.Is(err, db.ErrDuplicate) {
-		// Another instance loaded the same list a moment ago.
-		return nil
+	if err != nil && !errors.Is(err, db.ErrDuplicate) { // a duplicate: another instance loaded the same list a moment ago
+		return err
 	}
-	return err
+	// A binary with new name-key rules re-indexes the registry before it
+	// serves, so nobody becomes unfindable.
+	return registry.UpgradeKeys(ctx, d, nil)
 }

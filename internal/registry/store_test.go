@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,6 +260,137 @@ func TestStoreUpdateAndDeactivate(t *testing.T) {
 		w.store.DB.QueryRow(ctx, "SELECT COUNT(*) FROM audit_log WHERE entity = 'person' AND entity_id = ?", strconv.FormatInt(p.ID, 10)).Scan(&n)
 		if n != 4 {
 			t.Errorf("audit records for the person: %d, want 4 (create, update, deactivate, read)", n)
+		}
+	})
+}
+
+// People a unit registered who live outside its area are in its reach by
+// the link, found by search and listing as fast as the rest (linked_unit),
+// and the link follows a move and a change of the unit's area.
+func TestStoreReachByLink(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		away := mustCreate(t, w, w.salatiga, registry.Input{Name: "Andi Baso", Sex: "L", BirthYear: 1980, Village: "73.71.01.1001"})
+		home := mustCreate(t, w, w.salatiga, registry.Input{Name: "Andi Wibowo", Sex: "L", BirthYear: 1981, Village: "33.73.04.1001"})
+		local := mustCreate(t, w, w.makassar, registry.Input{Name: "Andi Makkasau", Sex: "L", BirthYear: 1982, Village: "73.71.01.1001"})
+		linked := func(id int64) int64 {
+			t.Helper()
+			var n *int64
+			if err := w.store.DB.QueryRow(ctx, "SELECT linked_unit FROM person WHERE id = ?", id).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			var keys int
+			if err := w.store.DB.QueryRow(ctx, "SELECT COUNT(*) FROM person_key WHERE person_id = ? AND linked_unit IS NOT DISTINCT FROM ?",
+				id, n).Scan(&keys); err != nil || keys == 0 {
+				t.Fatalf("key rows of %d do not carry linked_unit %v (%d, %v)", id, n, keys, err)
+			}
+			if n == nil {
+				return 0
+			}
+			return *n
+		}
+		if linked(away.ID) != w.salatigaID || linked(home.ID) != 0 || linked(local.ID) != 0 {
+			t.Fatalf("linked_unit: away %d, home %d, local %d", linked(away.ID), linked(home.ID), linked(local.ID))
+		}
+		names := func(r registry.Reach, f registry.Filter) []string {
+			t.Helper()
+			res, err := w.store.Search(ctx, r, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, p := range res.Items {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			reach registry.Reach
+			f     registry.Filter
+			want  string
+		}{
+			{w.salatiga, registry.Filter{Query: "andi"}, "Andi Baso,Andi Wibowo"},
+			{w.salatiga, registry.Filter{Query: "andi 1980"}, "Andi Baso"},
+			{w.salatiga, registry.Filter{Query: "andi", Within: "73.71"}, "Andi Baso"},
+			{w.salatiga, registry.Filter{}, "Andi Wibowo,Andi Baso"}, // by desa code: 33… before 73…
+			{w.salatiga, registry.Filter{Within: "73"}, "Andi Baso"},
+			{w.makassar, registry.Filter{Query: "andi"}, "Andi Baso,Andi Makkasau"},
+			{registry.Reach{Regions: []wilayah.Code{"73.71.01"}}, registry.Filter{}, "Andi Baso,Andi Makkasau"},
+		} {
+			if got := strings.Join(names(c.reach, c.f), ","); got != c.want {
+				t.Errorf("%+v %+v: %q, want %q", c.reach, c.f, got, c.want)
+			}
+		}
+		// Moving home ends the link; the unit's area growing over a person does too.
+		in := registry.Input{Name: away.Name, Sex: "L", BirthYear: 1980, Village: "33.73.01.1001", Version: away.Version}
+		moved, err := w.store.Update(ctx, worker, w.salatiga, away.ID, in)
+		if err != nil || linked(away.ID) != 0 {
+			t.Fatalf("after moving into Salatiga: linked %d, %v", linked(away.ID), err)
+		}
+		in.Village, in.Version = "73.71.01.1001", moved.Person.Version
+		if _, err := w.store.Update(ctx, worker, w.salatiga, away.ID, in); err != nil || linked(away.ID) != w.salatigaID {
+			t.Fatalf("after moving back: linked %d, %v", linked(away.ID), err)
+		}
+		if err := w.store.DB.InTx(ctx, func(tx *db.Tx) error {
+			if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage (unit_id, province_code) VALUES (?, '73')", w.salatigaID); err != nil {
+				return err
+			}
+			return registry.RelinkUnit(ctx, tx, w.salatigaID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if linked(away.ID) != 0 || linked(home.ID) != 0 {
+			t.Errorf("after covering Sulawesi Selatan: linked %d/%d, want none", linked(away.ID), linked(home.ID))
+		}
+	})
+}
+
+// Listing pages are disjoint, in a stable order, and add up to the total,
+// across the region and link branches.
+func TestStoreListPages(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		villages := []string{"33.73.04.1001", "73.71.01.1001", "33.73.01.1001", "33.73.04.1002"}
+		for i := range 11 {
+			mustCreate(t, w, w.salatiga, registry.Input{Name: "Warga " + strconv.Itoa(i) + " Sejahtera", Sex: "P",
+				BirthYear: 1990, Village: villages[i%len(villages)]})
+		}
+		seen := map[int64]bool{}
+		var last string
+		for page := 1; page <= 5; page++ {
+			res, err := w.store.Search(ctx, w.salatiga, registry.Filter{Page: page, Size: 3})
+			if err != nil || res.Total != 11 {
+				t.Fatalf("page %d: total %d, %v", page, res.Total, err)
+			}
+			for _, p := range res.Items {
+				k := string(p.Village) + "/" + strconv.FormatInt(p.ID+1000000, 10)
+				if seen[p.ID] || k < last {
+					t.Errorf("page %d: %s out of order or repeated", page, p.Name)
+				}
+				seen[p.ID], last = true, k
+			}
+		}
+		if len(seen) != 11 {
+			t.Errorf("pages held %d people, want 11", len(seen))
+		}
+	})
+}
+
+// A database indexed with older key rules is re-indexed by UpgradeKeys.
+func TestUpgradeKeys(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		mustCreate(t, w, w.salatiga, registry.Input{Name: "Siti Nurhaliza", Sex: "P", BirthYear: 2001, Village: "33.73.01.1001"})
+		for _, q := range []string{"DELETE FROM person_key", "DELETE FROM setting"} {
+			if _, err := w.store.DB.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if res, _ := w.store.Search(ctx, w.salatiga, registry.Filter{Query: "siti 2001"}); len(res.Items) != 0 {
+			t.Fatal("found without keys")
+		}
+		if err := registry.UpgradeKeys(ctx, w.store.DB, nil); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := w.store.Search(ctx, w.salatiga, registry.Filter{Query: "sity 2001"}); len(res.Items) != 1 {
+			t.Errorf("not found after the upgrade: %+v", res)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -323,9 +324,15 @@ func Create(ctx context.Context, d *db.DB, ix *wilayah.Index, actor audit.Actor,
 	return u, err
 }
 
+// AreaChanged is told, inside Update's transaction, that a unit's region or
+// coverage changed, so that what depends on a unit's area (which people its
+// workers reach only by a link: registry.RelinkUnit) changes with it or
+// not at all.
+type AreaChanged func(ctx context.Context, tx *db.Tx, id int64) error
+
 // Update changes a unit; a stale version is a conflict. Moving a unit out of
 // the admin's scope is refused like creating it there.
-func Update(ctx context.Context, d *db.DB, ix *wilayah.Index, actor audit.Actor, scope access.Scope, id int64, in Input) (Unit, error) {
+func Update(ctx context.Context, d *db.DB, ix *wilayah.Index, actor audit.Actor, scope access.Scope, id int64, in Input, changed ...AreaChanged) (Unit, error) {
 	if err := in.Validate(ix).Err(); err != nil {
 		return Unit{}, err
 	}
@@ -359,6 +366,13 @@ func Update(ctx context.Context, d *db.DB, ix *wilayah.Index, actor audit.Actor,
 		}
 		if u, err = Get(ctx, tx, access.Scope{All: true}, id); err != nil {
 			return err
+		}
+		if u.Region != before.Region || !slices.Equal(u.Coverage, before.Coverage) {
+			for _, f := range changed {
+				if err := f(ctx, tx, id); err != nil {
+					return err
+				}
+			}
 		}
 		action := audit.Update
 		if before.Active != u.Active {

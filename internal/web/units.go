@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/wilayah"
 )
@@ -181,7 +184,7 @@ func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := unitInputFromForm(r.PostForm)
-	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), id, in)
+	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), id, in, relinkPeople)
 	if fe, status, ok := s.formFailure(r, err); ok {
 		f := s.newUnitForm(id, in, in.Active == nil || *in.Active)
 		f.Errors, f.Picker.Error = fe, fe["region"]
@@ -280,7 +283,7 @@ func (s *Server) apiUnitUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, f.Err())
 		return
 	}
-	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), cur.ID, in)
+	u, err := unit.Update(r.Context(), s.db, s.regions, actor(r), scope(r), cur.ID, in, relinkPeople)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -308,4 +311,10 @@ func (s *Server) scopedUnit(w http.ResponseWriter, r *http.Request) (unit.Unit, 
 func unitInput(u unit.Unit) unit.Input {
 	return unit.Input{Type: u.Type, Name: u.Name, Region: u.Region, Address: u.Address, Phone: u.Phone,
 		Coverage: u.Coverage}
+}
+
+// relinkPeople keeps the people a unit reaches by link right when its area
+// changes (registry.RelinkUnit), in the unit's own transaction.
+func relinkPeople(ctx context.Context, tx *db.Tx, id int64) error {
+	return registry.RelinkUnit(ctx, tx, id)
 }

@@ -1,0 +1,375 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/wilayah"
+)
+
+// Search and listing at national scale.
+//
+// A reach is a few regions and a unit (Reach). Each region, narrowed by the
+// region filter, is one "branch" that reads one range of an index: the name
+// keys of its kab/kota or province (person_key is keyed by key, then
+// regency), or its desa codes (person by village_code). The people linked
+// to the unit who live elsewhere are one more branch, through the small
+// partial indexes on linked_unit. Every branch is bounded by a LIMIT, and
+// the branches are disjoint but for the linked ones, so what a request costs
+// depends on the page asked for, never on how many people the registry or
+// the unit holds (floors.md: deep OFFSET, OR across indexes and DISTINCT
+// over thousands of rows are what made the naive queries slow).
+
+// Filter narrows a search or a listing.
+type Filter struct {
+	Query    string       // the one search box: NIK, name words, birth year
+	Within   wilayah.Code // region subtree
+	Category string
+	Inactive bool // include deactivated records
+	Page     int
+	Size     int
+}
+
+// Result is one page of a search.
+type Result struct {
+	Items []Person
+	Total int
+	// More is true when Total counts only part of the matches: a name search
+	// that found more than MaxCandidates (ranked no further: the user should
+	// add a word, a year or a region), or a listing deeper than maxListDepth.
+	More bool
+}
+
+// MaxCandidates bounds how many matches a name search ranks. Above it the
+// search asks for more words rather than scoring thousands of rows: at 50
+// clients the cost of one query decides p99 (floors.md), and nobody reads
+// two hundred Sitis to find one.
+const MaxCandidates = 200
+
+// maxListDepth bounds OFFSET paging of plain listings (floors.md: deep
+// OFFSET costs ~1.4 s at p99 under load).
+const maxListDepth = 10000
+
+// branch is one disjoint part of a reach, as conditions on person p.
+type branch struct {
+	area   wilayah.Code // the region, or "" for the linked branch
+	linked int64        // the unit, for the linked branch
+	within wilayah.Code // the region filter (linked branch only)
+}
+
+func branches(reach Reach, within wilayah.Code) []branch {
+	var out []branch
+	for _, a := range reach.within(within) {
+		out = append(out, branch{area: a})
+	}
+	if reach.UnitID != 0 {
+		out = append(out, branch{linked: reach.UnitID, within: within})
+	}
+	return out
+}
+
+// personCond is the branch as a condition on p.
+func (b branch) personCond() (string, []any) {
+	if b.linked == 0 {
+		return villageCond("p.village_code", b.area)
+	}
+	cond, args := "p.linked_unit = ?", []any{b.linked}
+	if b.within != "" {
+		c, a := villageCond("p.village_code", b.within)
+		cond, args = cond+" AND "+c, append(args, a...)
+	}
+	return cond, args
+}
+
+// keyCond is the branch as a condition on person_key k: the range of the
+// key index it reads.
+func (b branch) keyCond() (string, []any) {
+	if b.linked != 0 {
+		return "k.linked_unit = ?", []any{b.linked}
+	}
+	switch c := b.area; c.Level() {
+	case wilayah.Province:
+		return "k.regency_code >= ? AND k.regency_code < ?", []any{string(c) + ".", string(c) + "/"}
+	case wilayah.Regency:
+		return "k.regency_code = ?", []any{string(c)}
+	default:
+		return "k.regency_code = ?", []any{regencyOf(string(c) + ".0000")}
+	}
+}
+
+// Search finds people in reach. A name search reads the key index (one
+// range per branch and key), ranks at most MaxCandidates matches in Go and
+// reads the full records of one page; a NIK search reads the NIK index;
+// without a name the listing is by desa, then id.
+func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, error) {
+	if reach.None() {
+		return Result{Items: []Person{}}, nil
+	}
+	size := f.Size
+	if size <= 0 || size > 100 {
+		size = 25
+	}
+	page := max(f.Page, 1)
+	nik, year, words := QueryTerms(f.Query)
+
+	var where []string
+	var args []any
+	if !f.Inactive {
+		where, args = append(where, "p.active = ?"), append(args, true)
+	}
+	if f.Category != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM person_category pc WHERE pc.person_id = p.id AND pc.category = ?)")
+		args = append(args, f.Category)
+	}
+	if year != 0 {
+		where, args = append(where, "p.birth_year = ?"), append(args, year)
+	}
+	if nik != "" {
+		if len(nik) == idDigits {
+			where, args = append(where, "p.nik = ?"), append(args, nik)
+		} else {
+			// A prefix: the kecamatan where it was issued and on.
+			where, args = append(where, "p.nik >= ? AND p.nik < ?"), append(args, nik, nik+":")
+		}
+	}
+	bs := branches(reach, f.Within)
+	if len(bs) == 0 {
+		return Result{Items: []Person{}}, nil
+	}
+	keys := searchKeys(QueryKeys(words), year)
+	if len(words) > 0 && len(keys) == 0 {
+		// Only initials were typed: nothing to look up by name.
+		return Result{Items: []Person{}}, nil
+	}
+	if len(keys) == 0 {
+		if nik != "" && len(nik) == idDigits {
+			return s.byNIK(ctx, bs, where, args, page, size)
+		}
+		return s.list(ctx, bs, where, args, page, size)
+	}
+
+	cands, more, err := s.candidates(ctx, bs, keys, where, args)
+	if err != nil {
+		return Result{}, err
+	}
+	// Rank precisely in Go. Every keyed word must match (by key or better);
+	// the stable order is score, then name, then id.
+	nq := NewNameQuery(words)
+	var hits []candidate
+	for _, c := range cands {
+		c.score = nq.Score(append([]string{c.name}, c.aliases...)...)
+		if c.score >= ScoreInitial {
+			hits = append(hits, c)
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		if hits[i].name != hits[j].name {
+			return hits[i].name < hits[j].name
+		}
+		return hits[i].id < hits[j].id
+	})
+	res := Result{Total: len(hits), More: more, Items: []Person{}}
+	lo := min((page-1)*size, len(hits))
+	hi := min(lo+size, len(hits))
+	ids := make([]int64, 0, hi-lo)
+	for _, h := range hits[lo:hi] {
+		ids = append(ids, h.id)
+	}
+	if res.Items, err = s.byIDs(ctx, ids); err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// candidate is a match of the key index, with what ranking needs.
+type candidate struct {
+	id      int64
+	name    string
+	aliases []string
+	score   int
+}
+
+// candidates reads the people whose keys match, at most MaxCandidates+1 per
+// branch, with the filters applied. more reports that a branch had more.
+func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, where []string, args []any) ([]candidate, bool, error) {
+	keyArgs := make([]any, 0, len(keys))
+	for _, k := range keys {
+		keyArgs = append(keyArgs, k)
+	}
+	var parts []string
+	var qargs []any
+	for i, b := range bs {
+		kc, ka := b.keyCond()
+		pc, pa := b.personCond()
+		conds := append([]string{"k.key IN (" + placeholders(len(keys)) + ")", kc, pc}, where...)
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, p.id, p.name, p.aliases FROM person_key k
+			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, strings.Join(conds, " AND "), MaxCandidates+1, i))
+		qargs = append(append(append(append(qargs, keyArgs...), ka...), pa...), args...)
+	}
+	rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	perBranch := make([]int, len(bs))
+	seen := map[int64]bool{}
+	var out []candidate
+	for rows.Next() {
+		var c candidate
+		var bi int
+		var aliases string
+		if err := rows.Scan(&bi, &c.id, &c.name, &aliases); err != nil {
+			return nil, false, db.Err(err)
+		}
+		perBranch[bi]++
+		// A person matching two keys (two readings of a word), or both by
+		// region and by link, is one candidate.
+		if seen[c.id] {
+			continue
+		}
+		seen[c.id] = true
+		c.aliases = splitList(aliases, "\n")
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := false
+	for _, n := range perBranch {
+		more = more || n > MaxCandidates
+	}
+	if len(out) > MaxCandidates {
+		out, more = out[:MaxCandidates], true
+	}
+	return out, more, nil
+}
+
+// byIDs reads full records in the order of ids.
+func (s *Store) byIDs(ctx context.Context, ids []int64) ([]Person, error) {
+	out := []Person{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.DB.Query(ctx, "SELECT "+personColumns+" FROM person p WHERE p.id IN ("+placeholders(len(ids))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]Person{}
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[p.ID] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// byNIK finds the holders of a whole NIK (one, or a few with duplicates)
+// through the NIK index, then keeps those in reach.
+func (s *Store) byNIK(ctx context.Context, bs []branch, where []string, args []any, page, size int) (Result, error) {
+	var reach []string
+	var rargs []any
+	for _, b := range bs {
+		c, a := b.personCond()
+		reach, rargs = append(reach, "("+c+")"), append(rargs, a...)
+	}
+	where = append(where, "("+strings.Join(reach, " OR ")+")")
+	rows, err := s.DB.Query(ctx, "SELECT "+personColumns+" FROM person p WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY p.id LIMIT 1000", append(args, rargs...)...)
+	if err != nil {
+		return Result{}, err
+	}
+	defer rows.Close()
+	var all []Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return Result{}, err
+		}
+		all = append(all, p)
+	}
+	if err := rows.Err(); err != nil {
+		return Result{}, err
+	}
+	res := Result{Total: len(all), Items: []Person{}}
+	lo := min((page-1)*size, len(all))
+	res.Items = append(res.Items, all[lo:min(lo+size, len(all))]...)
+	return res, nil
+}
+
+// list pages through people in reach by desa, then id, up to maxListDepth
+// rows deep: each branch reads at most the rows up to the page's end, in
+// index order, and the page is cut from their merge.
+func (s *Store) list(ctx context.Context, bs []branch, where []string, args []any, page, size int) (Result, error) {
+	offset := (page - 1) * size
+	var counts, rowsQ []string
+	var cargs, rargs []any
+	for i, b := range bs {
+		c, a := b.personCond()
+		w := " WHERE " + strings.Join(append([]string{c}, where...), " AND ")
+		counts = append(counts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person p%s LIMIT %d) c%d", w, maxListDepth+1, i))
+		cargs = append(append(cargs, a...), args...)
+		rowsQ = append(rowsQ, fmt.Sprintf("SELECT * FROM (SELECT %s FROM person p%s ORDER BY p.village_code, p.id LIMIT %d) r%d",
+			personColumns, w, min(offset+size, maxListDepth), i))
+		rargs = append(append(rargs, a...), args...)
+	}
+	total := 0
+	crows, err := s.DB.Query(ctx, strings.Join(counts, " UNION ALL "), cargs...)
+	if err != nil {
+		return Result{}, err
+	}
+	for crows.Next() {
+		var n int
+		if err := crows.Scan(&n); err != nil {
+			crows.Close()
+			return Result{}, db.Err(err)
+		}
+		total += n
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return Result{}, err
+	}
+	res := Result{Total: min(total, maxListDepth), More: total > maxListDepth, Items: []Person{}}
+	if offset >= maxListDepth || offset >= total {
+		return res, nil
+	}
+	query := strings.Join(rowsQ, " UNION ALL ")
+	if len(bs) > 1 {
+		query = "SELECT * FROM (" + query + ") m ORDER BY village_code, id"
+	}
+	query += fmt.Sprintf(" LIMIT %d OFFSET %d", size, offset)
+	rows, err := s.DB.Query(ctx, query, rargs...)
+	if err != nil {
+		return Result{}, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Items = append(res.Items, p)
+	}
+	return res, rows.Err()
+}

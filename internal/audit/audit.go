@@ -116,19 +116,49 @@ type Filter struct {
 	Within   wilayah.Code
 	Entity   string
 	EntityID string
+	// Subjects, when given, keeps the records about any of these records:
+	// the history of a person is their own record's and those of their
+	// households and consents.
+	Subjects []Subject
 	Actor    string // actor name, exact
 	Action   string
-	From, To time.Time // To is exclusive; zero = open
-	BeforeID int64     // keyset paging: records with id < BeforeID
-	Limit    int
+	// ExceptAction leaves out one action: the changes of a personal record
+	// without its many openings (Read).
+	ExceptAction string
+	From, To     time.Time // To is exclusive; zero = open
+	BeforeID     int64     // keyset paging: records with id < BeforeID
+	Limit        int
 }
 
-// List returns records newest first, at most f.Limit (default 50, max 200).
-// Paging is by id, so a page stays stable while new records arrive.
-func List(ctx context.Context, q db.Q, f Filter) ([]Item, error) {
-	if !f.All && f.Within == "" {
-		return nil, nil
+// Subject is one record the audit log speaks of: an entity and its id.
+type Subject struct {
+	Entity string
+	ID     string
+}
+
+// subjectsCond is the condition "about one of subjects", one IN list per
+// entity so that each is a range of the index on (entity, entity_id).
+func subjectsCond(subjects []Subject) (string, []any) {
+	var entities []string
+	ids := map[string][]any{}
+	for _, s := range subjects {
+		if _, ok := ids[s.Entity]; !ok {
+			entities = append(entities, s.Entity)
+		}
+		ids[s.Entity] = append(ids[s.Entity], s.ID)
 	}
+	var conds []string
+	var args []any
+	for _, e := range entities {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids[e])), ", ")
+		conds = append(conds, "(entity = ? AND entity_id IN ("+marks+"))")
+		args = append(append(args, e), ids[e]...)
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// where is the WHERE clause of f (without the keyword) and its arguments.
+func (f Filter) where() ([]string, []any) {
 	var where []string
 	var args []any
 	if !f.All {
@@ -146,11 +176,19 @@ func List(ctx context.Context, q db.Q, f Filter) ([]Item, error) {
 	if f.EntityID != "" {
 		add("entity_id = ?", f.EntityID)
 	}
+	if len(f.Subjects) > 0 {
+		c, a := subjectsCond(f.Subjects)
+		where = append(where, c)
+		args = append(args, a...)
+	}
 	if f.Actor != "" {
 		add("actor_name = ?", f.Actor)
 	}
 	if f.Action != "" {
 		add("action = ?", f.Action)
+	}
+	if f.ExceptAction != "" {
+		add("action <> ?", f.ExceptAction)
 	}
 	if !f.From.IsZero() {
 		add("at >= ?", f.From.UTC())
@@ -161,6 +199,16 @@ func List(ctx context.Context, q db.Q, f Filter) ([]Item, error) {
 	if f.BeforeID > 0 {
 		add("id < ?", f.BeforeID)
 	}
+	return where, args
+}
+
+// List returns records newest first, at most f.Limit (default 50, max 200).
+// Paging is by id, so a page stays stable while new records arrive.
+func List(ctx context.Context, q db.Q, f Filter) ([]Item, error) {
+	if !f.All && f.Within == "" {
+		return nil, nil
+	}
+	where, args := f.where()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -204,6 +252,23 @@ func List(ctx context.Context, q db.Q, f Filter) ([]Item, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// CountMatching returns how many records f selects (its Limit and
+// BeforeID aside: all of them).
+func CountMatching(ctx context.Context, q db.Q, f Filter) (int, error) {
+	if !f.All && f.Within == "" {
+		return 0, nil
+	}
+	f.BeforeID = 0
+	where, args := f.where()
+	query := "SELECT COUNT(*) FROM audit_log"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	err := q.QueryRow(ctx, query, args...).Scan(&n)
+	return n, db.Err(err)
 }
 
 // Count returns how many records a filter's All and Within cover.

@@ -285,3 +285,44 @@ func TestStoreFilters(t *testing.T) {
 		}
 	})
 }
+
+// Subjects selects the records about any of several records (a person's
+// history: their own, their households', their consents'); ExceptAction
+// leaves out the openings; CountMatching counts what a filter selects.
+func TestListSubjects(t *testing.T) {
+	forEngines(t, func(t *testing.T, d *db.DB) {
+		a := audit.Actor{UserID: 0, Name: "uji"}
+		got := record(t, d, a,
+			audit.Entry{Action: audit.Create, Entity: "person", EntityID: "7"},
+			audit.Entry{Action: audit.Read, Entity: "person", EntityID: "7"},
+			audit.Entry{Action: audit.Create, Entity: "person", EntityID: "8"},
+			audit.Entry{Action: audit.Update, Entity: "household", EntityID: "3"},
+			audit.Entry{Action: audit.Update, Entity: "household", EntityID: "4"},
+			audit.Entry{Action: audit.Create, Entity: "consent", EntityID: "7"},
+			audit.Entry{Action: audit.Read, Entity: "person", EntityID: "7"},
+		)
+		f := audit.Filter{All: true, Subjects: []audit.Subject{{Entity: "person", ID: "7"}, {Entity: "household", ID: "3"},
+			{Entity: "household", ID: "5"}, {Entity: "consent", ID: "7"}}}
+		items, err := audit.List(ctx, d, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{got[6], got[5], got[3], got[1], got[0]}; !slices.Equal(ids(items), want) {
+			t.Errorf("subjects: %v, want %v", ids(items), want)
+		}
+		f.ExceptAction = audit.Read
+		if items, err = audit.List(ctx, d, f); err != nil {
+			t.Fatal(err)
+		}
+		if want := []int64{got[5], got[3], got[0]}; !slices.Equal(ids(items), want) {
+			t.Errorf("subjects without openings: %v, want %v", ids(items), want)
+		}
+		n, err := audit.CountMatching(ctx, d, audit.Filter{All: true, Entity: "person", EntityID: "7", Action: audit.Read, Limit: 1})
+		if err != nil || n != 2 {
+			t.Errorf("CountMatching openings = %d, %v; want 2", n, err)
+		}
+		if n, err := audit.CountMatching(ctx, d, audit.Filter{Subjects: f.Subjects}); err != nil || n != 0 {
+			t.Errorf("CountMatching without scope = %d, %v; want 0", n, err)
+		}
+	})
+}

@@ -630,6 +630,81 @@ func insertHousehold(ctx context.Context, tx *db.Tx, actor audit.Actor, c checke
 	return h, auditHousehold(ctx, tx, actor, audit.Create, nil, h)
 }
 
+// HouseholdCorrection corrects a household's own fields — a KK number
+// mistyped, the wrong village, the address — leaving its members as they
+// are. Version is the version the editor saw: a household changed since is
+// a conflict.
+type HouseholdCorrection struct {
+	KK      string `json:"kk"`
+	Village string `json:"village"`
+	Address string `json:"address"`
+	Version int    `json:"version"`
+}
+
+// CorrectHousehold applies a correction to a household in reach. The KK is
+// checked as at creation (a KK another household holds is refused, naming
+// it when the worker may open it), and the household must stay in reach
+// (its village, or a member), so that its corrector can read it back.
+// Before and after go to the audit log.
+func (s *Store) CorrectHousehold(ctx context.Context, actor audit.Actor, reach Reach, id int64, in HouseholdCorrection) (Household, error) {
+	c, f := HouseholdInput{KK: in.KK, Village: in.Village, Address: in.Address}.validate(s.Regions)
+	if in.Version <= 0 {
+		f.Add("version", "field.required")
+	}
+	if err := f.Err(); err != nil {
+		return Household{}, err
+	}
+	var out Household
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := getHousehold(ctx, tx, reach, id)
+		if err != nil {
+			return err
+		}
+		if before.Version != in.Version {
+			return apperr.New(apperr.Conflict, "error.stale_version")
+		}
+		if c.kk == before.KK && c.village == before.Village && c.address == before.Address {
+			out = before // nothing to correct: no new version, nothing to audit
+			return nil
+		}
+		if c.kk != before.KK {
+			existing, err := householdByKK(ctx, tx, c.kk)
+			if err != nil {
+				return err
+			}
+			if existing != 0 {
+				return kkTaken(ctx, tx, reach, existing)
+			}
+		}
+		res, err := tx.Exec(ctx, `UPDATE household SET kk = ?, village_code = ?, address = ?, updated_at = ?,
+			version = version + 1 WHERE id = ? AND version = ?`,
+			string(c.kk), string(c.village), c.address, db.Now(), id, in.Version)
+		if errors.Is(err, db.ErrDuplicate) {
+			// Another worker recorded the same KK a moment ago.
+			return apperr.Wrap(apperr.Conflict, "kk.taken_elsewhere", err)
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "error.stale_version")
+		}
+		after, err := loadHousehold(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !reach.coversHousehold(after.Village, after.Members) {
+			return fieldErr("village", "household.correct_out_of_reach")
+		}
+		out = after
+		return auditHousehold(ctx, tx, actor, audit.Update, &before, after)
+	})
+	if err != nil {
+		return Household{}, err
+	}
+	return s.forReader(out, reach), nil
+}
+
 // AddMember puts a person in reach on a household in reach.
 func (s *Store) AddMember(ctx context.Context, actor audit.Actor, reach Reach, householdID int64, in MemberInput) (Household, error) {
 	m, f := in.validate(s.today())

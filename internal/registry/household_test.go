@@ -336,3 +336,97 @@ func TestHouseholdJoinByKK(t *testing.T) {
 		}
 	})
 }
+
+// A household's KK number, village and address can be corrected: checked as
+// at creation, with optimistic locking, audited with before and after, and
+// only within reach.
+func TestHouseholdCorrect(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		budi := mustCreate(t, w, w.salatiga, registry.Input{Name: "Budi Santoso", Sex: "L", BirthYear: 1970, Village: "33.73.04.1001"})
+		h, err := w.store.CreateHousehold(ctx, worker, w.salatiga, registry.HouseholdInput{KK: "3373041205090001",
+			Village: "33.73.04.1001", Address: "Jl. Kartini 5", PersonID: budi.ID, Relation: "kepala_keluarga", JoinedOn: "2009-05-12"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := w.store.CreateHousehold(ctx, worker, w.salatiga, registry.HouseholdInput{KK: "3373041205090002", Village: "33.73.04.1001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Makassar's own KK, which Salatiga may not open.
+		if _, err := w.store.CreateHousehold(ctx, worker, w.makassar, registry.HouseholdInput{KK: "7371011205090001", Village: "73.71.01.1001"}); err != nil {
+			t.Fatal(err)
+		}
+		fix := registry.HouseholdCorrection{KK: "3373 0412 0509 0011", Village: "33.73.04.1001", Address: "Jl. Kartini 15", Version: h.Version}
+		audits := count(t, w, "SELECT COUNT(*) FROM audit_log")
+		for _, c := range []struct {
+			name       string
+			edit       func(*registry.HouseholdCorrection)
+			field, key string
+		}{
+			{"KK of 15 digits", func(in *registry.HouseholdCorrection) { in.KK = "337304120509001" }, "kk", "kk.length"},
+			{"KK of unknown province", func(in *registry.HouseholdCorrection) { in.KK = "9973041205090001" }, "kk", "kk.province"},
+			{"no KK", func(in *registry.HouseholdCorrection) { in.KK = "" }, "kk", "field.required"},
+			{"unknown village", func(in *registry.HouseholdCorrection) { in.Village = "33.73.04.9999" }, "village", "region.unknown"},
+			{"address too long", func(in *registry.HouseholdCorrection) { in.Address = strings.Repeat("a", 301) }, "address", "field.too_long"},
+			{"no version", func(in *registry.HouseholdCorrection) { in.Version = 0 }, "version", "field.required"},
+			{"KK of another household", func(in *registry.HouseholdCorrection) { in.KK = "3373041205090002" }, "kk", "kk.taken"},
+			{"KK of a household out of reach", func(in *registry.HouseholdCorrection) { in.KK = "7371011205090001" }, "kk", "kk.taken_elsewhere"},
+		} {
+			in := fix
+			c.edit(&in)
+			_, err := w.store.CorrectHousehold(ctx, worker, w.salatiga, h.ID, in)
+			if got := keyOf(err, c.field); got != c.key {
+				t.Errorf("%s: %v, want %s on %s", c.name, err, c.key, c.field)
+			}
+			if c.key == "kk.taken" && registry.OtherHousehold(err) != other.ID {
+				t.Errorf("%s: links household %d, want %d", c.name, registry.OtherHousehold(err), other.ID)
+			}
+		}
+		// Out of reach: not found; a stale version: a conflict.
+		if _, err := w.store.CorrectHousehold(ctx, worker, w.makassar, h.ID, fix); apperr.KindOf(err) != apperr.NotFound {
+			t.Errorf("Makassar corrected a Salatiga household: %v", err)
+		}
+		stale := fix
+		stale.Version = h.Version - 1
+		if _, err := w.store.CorrectHousehold(ctx, worker, w.salatiga, h.ID, stale); apperr.KindOf(err) != apperr.Conflict {
+			t.Errorf("stale version: %v", err)
+		}
+		// A village that would leave the household, with no member in
+		// reach, outside the corrector's reach.
+		away := registry.HouseholdCorrection{KK: "3373041205090002", Village: "73.71.01.1001", Version: other.Version}
+		if _, err := w.store.CorrectHousehold(ctx, worker, w.salatiga, other.ID, away); keyOf(err, "village") != "household.correct_out_of_reach" {
+			t.Errorf("moved out of reach: %v", err)
+		}
+		if n := count(t, w, "SELECT COUNT(*) FROM audit_log"); n != audits {
+			t.Errorf("refused corrections were audited: %d → %d", audits, n)
+		}
+
+		got, err := w.store.CorrectHousehold(ctx, worker, w.salatiga, h.ID, fix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.KK != "3373041205090011" || got.Address != "Jl. Kartini 15" || got.Version != h.Version+1 ||
+			len(got.Current()) != 1 || got.Current()[0].PersonID != budi.ID {
+			t.Errorf("corrected household %+v", got)
+		}
+		var before, after string
+		err = w.store.DB.QueryRow(ctx, `SELECT before_data, after_data FROM audit_log WHERE entity = 'household' AND entity_id = ?
+			ORDER BY id DESC LIMIT 1`, strconv.FormatInt(h.ID, 10)).Scan(&before, &after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(before, `"kk":"3373041205090001"`) || !strings.Contains(after, `"kk":"3373041205090011"`) ||
+			!strings.Contains(after, `"address":"Jl. Kartini 15"`) {
+			t.Errorf("audit of the correction: before %s, after %s", before, after)
+		}
+		// The old number is free again; the same values again change nothing.
+		if _, err := w.store.CreateHousehold(ctx, worker, w.salatiga, registry.HouseholdInput{KK: "3373041205090001", Village: "33.73.04.1001"}); err != nil {
+			t.Errorf("the old KK number after the correction: %v", err)
+		}
+		fix.Version = got.Version
+		again, err := w.store.CorrectHousehold(ctx, worker, w.salatiga, h.ID, fix)
+		if err != nil || again.Version != got.Version {
+			t.Errorf("unchanged correction: version %d, %v", again.Version, err)
+		}
+	})
+}

@@ -145,9 +145,7 @@ func (in Input) validate(regions RegionLookup, today time.Time) (checked, []Mess
 			f.Add("nik", "nik.digits")
 		}
 		c.nik = n
-		for _, nt := range notes {
-			msgs = append(msgs, Message{Field: "nik", Key: nt.Key, Args: nt.Args})
-		}
+		msgs = append(msgs, nikNotes(notes)...)
 	}
 	c.name = strings.Join(strings.Fields(text("name", in.Name, maxName, true)), " ")
 	if len(in.Aliases) > maxAliases {
@@ -226,19 +224,57 @@ func (in Input) validate(regions RegionLookup, today time.Time) (checked, []Mess
 	}
 	c.notes = text("notes", in.Notes, maxNotes, false)
 	if c.nik != "" && c.sex != "" && !f.Has("birth_date") && !f.Has("birth_year") {
-		birth := BirthInfo{Year: c.birthYear}
-		if c.birthDate != "" {
-			birth.Date, _ = time.Parse(time.DateOnly, c.birthDate)
-		}
-		for _, w := range CheckAgainst(c.nik, c.sex, birth) {
-			field := "birth_date"
-			if w.Key == "nik.warn_sex" {
-				field = "sex"
-			}
-			msgs = append(msgs, Message{Field: field, Key: w.Key, Args: w.Args})
-		}
+		msgs = append(msgs, nikMismatches(c.nik, c.sex, c.birthDate, c.birthYear)...)
 	}
 	return c, msgs, f
+}
+
+// nikNotes are the notes of a parsed NIK (an old kecamatan code) as
+// messages on the field nik.
+func nikNotes(notes []Note) []Message {
+	var msgs []Message
+	for _, nt := range notes {
+		msgs = append(msgs, Message{Field: "nik", Key: nt.Key, Args: nt.Args})
+	}
+	return msgs
+}
+
+// nikMismatches are the warnings that a NIK disagrees with the entered sex
+// or birth (a YYYY-MM-DD date, or else a year), on the field entered.
+func nikMismatches(nik NIK, sex Sex, birthDate string, birthYear int) []Message {
+	birth := BirthInfo{Year: birthYear}
+	if birthDate != "" {
+		birth.Date, _ = time.Parse(time.DateOnly, birthDate)
+	}
+	var msgs []Message
+	for _, w := range CheckAgainst(nik, sex, birth) {
+		field := "birth_date"
+		if w.Key == "nik.warn_sex" {
+			field = "sex"
+		}
+		msgs = append(msgs, Message{Field: field, Key: w.Key, Args: w.Args})
+	}
+	return msgs
+}
+
+// Warnings re-derives, from a stored person, the notes and warnings their
+// NIK gives: an issuing kecamatan unknown to the current region list (which
+// may have changed since the entry), and a sex or birth that disagrees with
+// the NIK. They are shown wherever the record is read, not only to whoever
+// saved it, since nothing is ever corrected automatically and the mismatch
+// stands until a person fixes one side. Never nil.
+func (s *Store) Warnings(p Person) []Message {
+	msgs := []Message{}
+	if p.NIK == "" {
+		return msgs
+	}
+	// A stored NIK passed the rules when it was saved; should a later region
+	// list refuse its province, there is nothing more to say than the
+	// mismatches below.
+	if _, notes, err := ParseNIK(string(p.NIK), s.Regions); err == nil {
+		msgs = append(msgs, nikNotes(notes)...)
+	}
+	return append(msgs, nikMismatches(p.NIK, p.Sex, p.BirthDate, p.BirthYear)...)
 }
 
 func contains(xs []string, x string) bool {

@@ -40,6 +40,9 @@ func ReachOf(ctx context.Context, q db.Q, u access.User) (Reach, error) {
 	if u.Region != "" && !u.UnitRegion.Contains(u.Region) {
 		r.Regions = append(r.Regions, u.Region)
 	}
+	if !u.UnitCoverage {
+		return r, nil
+	}
 	rows, err := q.Query(ctx, "SELECT province_code FROM unit_coverage WHERE unit_id = ? ORDER BY province_code", u.UnitID)
 	if err != nil {
 		return Reach{}, err
@@ -130,27 +133,74 @@ func duplicateNIK(ctx context.Context, q db.Q, nik NIK, except int64) (int64, er
 	return id, err
 }
 
-func nikTaken(existing int64) error {
+// Keys of the duplicate-NIK field error: the record holding the NIK is in
+// the worker's reach (the error names it) or outside it (it does not: the
+// worker could not open it, and its id would tell who is registered where).
+const (
+	keyNIKTaken          = "nik.duplicate"
+	keyNIKTakenElsewhere = "nik.duplicate_elsewhere"
+)
+
+// nikTaken is the field error of a NIK that record existing holds already.
+func nikTaken(ctx context.Context, q db.Q, reach Reach, existing int64) error {
+	visible, err := inReach(ctx, q, reach, existing)
+	if err != nil {
+		return err
+	}
+	key, args := keyNIKTakenElsewhere, []any(nil)
+	if visible {
+		key, args = keyNIKTaken, []any{existing}
+	}
 	var f apperr.Fields
-	f.Add("nik", "nik.duplicate", existing)
+	f.Add("nik", key, args...)
 	e := f.Err().(*apperr.Error)
-	// The summary names the record too (the API's problem detail): the
-	// generic "error.invalid" takes no argument.
-	e.Key, e.Args = "nik.duplicate", []any{existing}
+	// The summary says it too (the API's problem detail): the generic
+	// "error.invalid" takes no argument.
+	e.Key, e.Args = key, args
 	return e
 }
 
-// DuplicateOf returns the id of the record a duplicate-NIK error points at.
+// DuplicateOf returns the id of the record a duplicate-NIK error points at,
+// or 0 (no such error, or a record outside the worker's reach).
 func DuplicateOf(err error) int64 {
 	if e := apperr.As(err); e != nil {
 		for _, f := range e.Fields {
-			if f.Key == "nik.duplicate" && len(f.Args) == 1 {
+			if f.Key == keyNIKTaken && len(f.Args) == 1 {
 				id, _ := f.Args[0].(int64)
 				return id
 			}
 		}
 	}
 	return 0
+}
+
+// DuplicateElsewhere reports whether err refuses a NIK that a record outside
+// the worker's reach holds already.
+func DuplicateElsewhere(err error) bool {
+	if e := apperr.As(err); e != nil {
+		for _, f := range e.Fields {
+			if f.Key == keyNIKTakenElsewhere {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inReach reports whether person id exists and lies in reach.
+func inReach(ctx context.Context, q db.Q, reach Reach, id int64) (bool, error) {
+	_, _, _, err := personInReach(ctx, q, reach, id)
+	if apperr.KindOf(err) == apperr.NotFound {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// InReach reports whether the person with id lies in reach, without reading
+// the record (and so without an opening to audit): whether a page may link
+// to it.
+func (s *Store) InReach(ctx context.Context, reach Reach, id int64) (bool, error) {
+	return inReach(ctx, s.DB, reach, id)
 }
 
 // Store is the registry's database with the region list it validates against.
@@ -191,9 +241,16 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, reach Reach, in I
 				return err
 			}
 			if existing != 0 && !in.ConfirmDuplicate {
-				return nikTaken(existing)
+				return nikTaken(ctx, tx, reach, existing)
 			}
 			dupOf = existing
+		}
+		dupVisible := false
+		if dupOf != 0 {
+			var err error
+			if dupVisible, err = inReach(ctx, tx, reach, dupOf); err != nil {
+				return err
+			}
 		}
 		area, err := unitArea(ctx, tx, reach.UnitID)
 		if err != nil {
@@ -221,8 +278,11 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, reach Reach, in I
 			return err
 		}
 		saved = Saved{Person: p, Messages: msgs}
-		if dupOf != 0 {
+		switch {
+		case dupVisible:
 			saved.Messages = append(saved.Messages, Message{Field: "nik", Key: "nik.stored_duplicate", Args: []any{dupOf}})
+		case dupOf != 0:
+			saved.Messages = append(saved.Messages, Message{Field: "nik", Key: "nik.stored_duplicate_elsewhere"})
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Create, Entity: "person",
 			EntityID: strconv.FormatInt(id, 10), Region: p.Village, After: p})
@@ -272,7 +332,7 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, reach Reach, id i
 				return err
 			}
 			if existing != 0 && !in.ConfirmDuplicate {
-				return nikTaken(existing)
+				return nikTaken(ctx, tx, reach, existing)
 			}
 			dupOf = existing
 		} else if c.nik == "" {

@@ -394,3 +394,94 @@ func TestUpgradeKeys(t *testing.T) {
 		}
 	})
 }
+
+// A NIK held by a record outside the worker's reach is refused without
+// naming that record (the worker could not open it); kept apart on
+// confirmation, the new record says so without the id either.
+func TestStoreDuplicateNIKOutsideReach(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		in := registry.Input{NIK: "3373045205900001", Name: "Siti Aminah", Sex: "P", BirthDate: "1990-05-12", Village: "33.73.04.1001"}
+		first := mustCreate(t, w, w.salatiga, in)
+		// Makassar registers the same NIK for someone living in Makassar.
+		in.Village, in.Name = "73.71.01.1001", "Siti Aminah Daeng"
+		_, err := w.store.Create(ctx, worker, w.makassar, in)
+		if keyOf(err, "nik") != "nik.duplicate_elsewhere" || registry.DuplicateOf(err) != 0 || !registry.DuplicateElsewhere(err) {
+			t.Fatalf("NIK held outside the reach: %v, want nik.duplicate_elsewhere without the record", err)
+		}
+		if e := apperr.As(err); e == nil || e.Key != "nik.duplicate_elsewhere" || len(e.Args) != 0 {
+			t.Errorf("the summary names the record outside the reach: %+v", e)
+		}
+		if ok, err := w.store.InReach(ctx, w.makassar, first.ID); ok || err != nil {
+			t.Errorf("InReach(makassar, Salatiga's record) = %v, %v", ok, err)
+		}
+		if ok, err := w.store.InReach(ctx, w.salatiga, first.ID); !ok || err != nil {
+			t.Errorf("InReach(salatiga, own record) = %v, %v", ok, err)
+		}
+		if ok, err := w.store.InReach(ctx, w.salatiga, first.ID+1000); ok || err != nil {
+			t.Errorf("InReach(no such record) = %v, %v", ok, err)
+		}
+		in.ConfirmDuplicate = true
+		s, err := w.store.Create(ctx, worker, w.makassar, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Person.DuplicateOf != first.ID || len(s.Messages) != 1 || s.Messages[0].Key != "nik.stored_duplicate_elsewhere" || len(s.Messages[0].Args) != 0 {
+			t.Errorf("confirmed duplicate outside the reach: duplicate_of %d, messages %+v", s.Person.DuplicateOf, s.Messages)
+		}
+		// An update to a NIK held outside the reach: the same refusal.
+		other := mustCreate(t, w, w.makassar, registry.Input{Name: "Andi Tenri", Sex: "L", BirthYear: 1980, Village: "73.71.01.1001"})
+		up := registry.Input{NIK: "3373045205900001", Name: "Andi Tenri", Sex: "L", BirthYear: 1980, Village: "73.71.01.1001", Version: other.Version}
+		if _, err := w.store.Update(ctx, worker, w.makassar, other.ID, up); keyOf(err, "nik") != "nik.duplicate_elsewhere" {
+			t.Errorf("update to a NIK held outside the reach: %v", err)
+		}
+	})
+}
+
+// The warnings of a stored record are those its entry gave, recomputed from
+// the record as stored; the record is never changed to match the NIK.
+func TestStoreWarnings(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		keys := func(ms []registry.Message) string {
+			var out []string
+			for _, m := range ms {
+				out = append(out, m.Field+":"+m.Key)
+			}
+			return strings.Join(out, " ")
+		}
+		for _, c := range []struct {
+			name string
+			in   registry.Input
+			want string
+		}{
+			{"consistent", registry.Input{NIK: "3373045205900001", Sex: "P", BirthDate: "1990-05-12"}, ""},
+			{"no NIK", registry.Input{Sex: "P", BirthDate: "1990-05-12"}, ""},
+			{"sex and date disagree", registry.Input{NIK: "3373041205900002", Sex: "P", BirthDate: "1991-05-12"},
+				"sex:nik.warn_sex birth_date:nik.warn_birth"},
+			{"estimated year disagrees", registry.Input{NIK: "3373041205900003", Sex: "L", BirthYear: 1985},
+				"birth_date:nik.warn_birth"},
+			{"old kecamatan", registry.Input{NIK: "3373995205900004", Sex: "P", BirthDate: "1990-05-12"},
+				"nik:nik.note_old_region"},
+		} {
+			in := c.in
+			in.Name, in.Village = "Uji "+c.name, "33.73.04.1001"
+			s, err := w.store.Create(ctx, worker, w.salatiga, in)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			got := w.store.Warnings(s.Person)
+			if keys(got) != c.want || keys(s.Messages) != c.want {
+				t.Errorf("%s: warnings %q, at entry %q; want %q", c.name, keys(got), keys(s.Messages), c.want)
+			}
+			if got == nil {
+				t.Errorf("%s: nil warnings", c.name)
+			}
+			p, err := w.store.Get(ctx, worker, w.salatiga, s.Person.ID, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Sex != registry.Sex(c.in.Sex) || p.BirthDate != c.in.BirthDate {
+				t.Errorf("%s: stored %s %s, entered %s %s", c.name, p.Sex, p.BirthDate, c.in.Sex, c.in.BirthDate)
+			}
+		}
+	})
+}

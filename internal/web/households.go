@@ -37,11 +37,14 @@ type PersonExtra struct {
 	GuardianRelations []option
 	Today             string // YYYY-MM-DD in WIB, the latest date the forms take
 
-	Join     householdJoinForm
-	Picker   RegionPicker
-	Leave    householdLeaveForm
-	Record   consentForm
-	Withdraw consentWithdrawForm
+	Join    householdJoinForm
+	Picker  RegionPicker
+	Leave   householdLeaveForm
+	Correct householdCorrectForm
+	// CorrectPicker is the village of the correction form.
+	CorrectPicker RegionPicker
+	Record        consentForm
+	Withdraw      consentWithdrawForm
 }
 
 // householdJoinForm is the form that puts the person on a KK.
@@ -49,6 +52,16 @@ type householdJoinForm struct {
 	KK, Address, Relation, JoinedOn string
 	Move                            bool
 	Errors                          FormErrors
+}
+
+// householdCorrectForm corrects the current KK's number, village and
+// address; it starts from the stored values.
+type householdCorrectForm struct {
+	ID      int64
+	Version int
+	KK      string
+	Address string
+	Errors  FormErrors
 }
 
 type householdLeaveForm struct {
@@ -108,8 +121,10 @@ func (s *Server) personExtra(r *http.Request, reach registry.Reach, person regis
 	today := s.today()
 	x := &PersonExtra{Household: ph, Consents: pc.Consents, State: pc.State, Missing: pc.Missing,
 		Child: registry.IsChild(person, today), Today: today.Format(time.DateOnly)}
-	if ph.Current != nil {
-		x.HouseholdNotes = s.translate(r, ph.Current.Notes)
+	if h := ph.Current; h != nil {
+		x.HouseholdNotes = s.translate(r, h.Notes)
+		x.Correct = householdCorrectForm{ID: h.ID, Version: h.Version, KK: string(h.KK), Address: h.Address}
+		x.CorrectPicker = s.newPicker("hh_village", "field.kk_village", h.Village, wilayah.Village)
 		for _, m := range ph.Current.Members {
 			if m.Current() && m.PersonID == person.ID {
 				x.Relation = m.Relation
@@ -242,6 +257,35 @@ func (s *Server) householdLeave(w http.ResponseWriter, r *http.Request) {
 	toSection(w, r, person.ID, "household")
 }
 
+// householdCorrect corrects the person's current KK: its number, village
+// and address. The form names the household and the version it showed, so
+// a household changed since (or left meanwhile) is not corrected blindly.
+func (s *Server) householdCorrect(w http.ResponseWriter, r *http.Request) {
+	reach, person, ok := s.personForExtra(w, r)
+	if !ok {
+		return
+	}
+	form := r.PostForm
+	hid, _ := strconv.ParseInt(form.Get("household_id"), 10, 64)
+	version, _ := strconv.Atoi(form.Get("version"))
+	in := registry.HouseholdCorrection{KK: cleanText(form.Get("kk")), Village: cleanText(pickedRegion(form, "hh_village")),
+		Address: cleanText(form.Get("address")), Version: version}
+	_, err := s.people.CorrectHousehold(r.Context(), actor(r), reach, hid, in)
+	if apperr.KindOf(err) == apperr.NotFound {
+		s.fail(w, r, err)
+		return
+	}
+	if s.extraFailed(w, r, reach, person, err, func(x *PersonExtra, fe FormErrors) {
+		x.Correct = householdCorrectForm{ID: hid, Version: version, KK: in.KK, Address: in.Address, Errors: fe}
+		village, _ := wilayah.ParseCode(in.Village)
+		x.CorrectPicker = s.newPicker("hh_village", "field.kk_village", village, wilayah.Village)
+		x.CorrectPicker.Error = fe["village"]
+	}) {
+		return
+	}
+	toSection(w, r, person.ID, "household")
+}
+
 // consentInputFromForm reads the consent form.
 func consentInputFromForm(form url.Values) registry.ConsentInput {
 	return registry.ConsentInput{Purpose: form.Get("purpose"), PurposeNote: form.Get("purpose_note"), Means: form.Get("means"),
@@ -367,6 +411,32 @@ func (s *Server) apiHouseholdCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/v1/households/"+strconv.FormatInt(h.ID, 10))
 	writeJSON(w, http.StatusCreated, s.householdJSON(r, h))
+}
+
+// apiHouseholdUpdate applies a PATCH of a household's KK number, village
+// and address: fields left out keep their value; version is required so
+// that a stale correction is refused with 409.
+func (s *Server) apiHouseholdUpdate(w http.ResponseWriter, r *http.Request) {
+	reach, id, ok := s.apiReachID(w, r)
+	if !ok {
+		return
+	}
+	cur, err := s.people.Household(r.Context(), reach, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := registry.HouseholdCorrection{KK: string(cur.KK), Village: string(cur.Village), Address: cur.Address}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h, err := s.people.CorrectHousehold(r.Context(), actor(r), reach, id, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.householdJSON(r, h))
 }
 
 func (s *Server) apiHouseholdAddMember(w http.ResponseWriter, r *http.Request) {

@@ -657,6 +657,22 @@ func (fx *fixture) household(key string) int64 {
 	return h.ID
 }
 
+// currentHousehold reads the household of fixture person key as it now is.
+func (fx *fixture) currentHousehold(key string) registry.Household {
+	h, err := fx.registry().Household(context.Background(), fx.reaches[key], fx.household(key))
+	if err != nil {
+		fx.t.Fatalf("household of %s: %v", key, err)
+	}
+	return h
+}
+
+// uniqueAddress is a new street address, so that each correction changes
+// the household.
+func (fx *fixture) uniqueAddress() string {
+	fx.n++
+	return fmt.Sprintf("Jl. Koreksi %d", fx.n)
+}
+
 // ensureMember puts the fixture person key on a new KK unless they are on one.
 func (fx *fixture) ensureMember(key string) {
 	ctx := context.Background()
@@ -696,4 +712,103 @@ func (fx *fixture) freshPerson(key string) int64 {
 		fx.t.Fatalf("person of %s: %v", key, err)
 	}
 	return s.Person.ID
+}
+
+// A household's KK number, village and address are corrected by PATCH and
+// by the form on the record page: checked as at creation, refused when
+// stale, audited, and shown in the history of its members.
+func TestHouseholdCorrect(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		w := newHHWorld(t, h)
+		budi := w.person(t, "Budi Santoso", "1970-02-01")
+		r := h.api(t, access.Worker, "POST", "/api/v1/households", map[string]any{"kk": "3373040012090001", "village": "33.73.04.1001",
+			"address": "Jl. Kartini 5", "person_id": budi, "relation": "kepala_keluarga", "joined_on": "2009-05-12"})
+		var hh hhHousehold
+		r.decode(t, &hh)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		other := h.api(t, access.Worker, "POST", "/api/v1/households", map[string]any{"kk": "3373040012090002", "village": "33.73.04.1001"})
+		var oh hhHousehold
+		other.decode(t, &oh)
+		path := fmt.Sprintf("/api/v1/households/%d", hh.ID)
+
+		// Without a version, with another household's KK, stale, out of reach.
+		r = h.api(t, access.Worker, "PATCH", path, map[string]any{"kk": "3373040012090011"})
+		if f := problemFields(t, r); r.Status != http.StatusUnprocessableEntity || f["version"] == "" {
+			t.Errorf("no version: %d %s", r.Status, r.Body)
+		}
+		r = h.api(t, access.Worker, "PATCH", path, map[string]any{"kk": "3373 0400 1209 0002", "version": hh.Version})
+		if f := problemFields(t, r); r.Status != http.StatusUnprocessableEntity || f["kk"] != h.cat.T(i18n.ID, "kk.taken", oh.ID) {
+			t.Errorf("KK of another household: %d %s", r.Status, r.Body)
+		}
+		r = h.api(t, access.Worker, "PATCH", path, map[string]any{"kk": "3373040012090011", "version": hh.Version + 1})
+		if r.Status != http.StatusConflict {
+			t.Errorf("stale version: %d %s", r.Status, r.Body)
+		}
+		r = h.api(t, w.other, "PATCH", path, map[string]any{"kk": "3373040012090011", "version": hh.Version})
+		if r.Status != http.StatusNotFound {
+			t.Errorf("out of reach: %d %s", r.Status, r.Body)
+		}
+		// The typo corrected; the fields left out keep their value.
+		r = h.api(t, access.Worker, "PATCH", path, map[string]any{"kk": "3373040012090011", "version": hh.Version})
+		var got struct {
+			hhHousehold
+			Address string `json:"address"`
+		}
+		r.decode(t, &got)
+		if r.Status != http.StatusOK || got.KK != "3373040012090011" || got.Address != "Jl. Kartini 5" || got.Village != "33.73.04.1001" ||
+			got.Version != hh.Version+1 || len(got.Members) != 1 {
+			t.Errorf("correction: %d %s", r.Status, r.Body)
+		}
+		items, err := audit.List(context.Background(), h.db, audit.Filter{All: true, Entity: "household", EntityID: strconv.FormatInt(hh.ID, 10), Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(items) == 0 || items[0].Action != audit.Update || items[0].Before == nil || !strings.Contains(*items[0].Before, "3373040012090001") ||
+			items[0].After == nil || !strings.Contains(*items[0].After, "3373040012090011") || items[0].ActorName != h.accounts[access.Worker].Username {
+			t.Errorf("audit of the correction: %+v", items)
+		}
+
+		// The form on Budi's record page.
+		c := h.browser(access.Worker)
+		page := fmt.Sprintf("/people/%d", budi)
+		status, body := h.page(t, c, "GET", page, nil)
+		if status != http.StatusOK || !strings.Contains(body, `action="`+page+`/household/correct"`) ||
+			!strings.Contains(body, `name="household_id" value="`+strconv.FormatInt(hh.ID, 10)+`"`) ||
+			!strings.Contains(body, `id="hh-kk" name="kk" value="3373040012090011"`) {
+			t.Fatalf("record page without the correction form: %d\n%s", status, body)
+		}
+		form := url.Values{"household_id": {strconv.FormatInt(hh.ID, 10)}, "version": {strconv.Itoa(got.Version)},
+			"kk": {"3373040012090011"}, "hh_village": {"33.73.04.1001"}, "address": {"Jl. Kartini 15"}}
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("kk", "33730400120900")
+		status, body = h.page(t, c, "POST", page+"/household/correct", bad)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="hh-kk-err"`) || !strings.Contains(body, `value="33730400120900"`) {
+			t.Errorf("malformed KK in the correction: %d\n%s", status, body)
+		}
+		bad = url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set("version", strconv.Itoa(got.Version-1))
+		status, body = h.page(t, c, "POST", page+"/household/correct", bad)
+		if status != http.StatusConflict || !strings.Contains(body, html.EscapeString(h.cat.T(i18n.ID, "error.stale_version"))) {
+			t.Errorf("stale correction: %d\n%s", status, body)
+		}
+		if status, _ = h.page(t, c, "POST", page+"/household/correct", form); status != http.StatusSeeOther {
+			t.Fatalf("correction by the form: %d", status)
+		}
+		// The record's history tells the KK story beside the record's own changes.
+		_, body = h.page(t, c, "GET", page, nil)
+		for _, want := range []string{h.cat.T(i18n.ID, "history.household_corrected", "3373 0400 1209 0011"),
+			h.cat.T(i18n.ID, "history.household_joined", "3373 0400 1209 0001"), "Jl. Kartini 15"} {
+			if !strings.Contains(body, html.EscapeString(want)) {
+				t.Errorf("record page lacks %q:\n%s", want, body)
+			}
+		}
+	})
 }

@@ -295,10 +295,17 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) {
 
 type personPage struct {
 	peopleView
-	P        registry.Person
+	P registry.Person
+	// Messages are the notes and warnings of the record: those of the save
+	// just made, or else those its NIK gives now (registry.Warnings).
 	Messages []registry.Message
-	History  []audit.Item
-	Reasons  []registry.InactiveReason
+	// DuplicateVisible says the record P.DuplicateOf is in the reader's
+	// reach, so the page may link to it.
+	DuplicateVisible bool
+	History          []historyLine
+	Openings         int
+	LastOpenings     []audit.Item
+	Reasons          []registry.InactiveReason
 	// Errors and Reason are the deactivation form after a refusal.
 	Errors FormErrors
 	Reason string
@@ -326,21 +333,51 @@ func (s *Server) fillPersonExtra(ctx context.Context, r *http.Request, p *person
 	return err
 }
 
+// historyLine is one change of a person's history, in the page's language.
+type historyLine struct {
+	At    time.Time
+	Actor string
+	Text  string
+}
+
 // showPerson renders a person's record page.
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, status int, p *personPage) {
-	var err error
-	p.History, err = audit.List(r.Context(), s.db, audit.Filter{All: true, Entity: "person",
-		EntityID: strconv.FormatInt(p.P.ID, 10), Limit: 20})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p.Reasons = registry.InactiveReasons
-	if err := s.fillPersonExtra(r.Context(), r, p); err != nil {
+	if err := s.fillPersonPage(r, p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.render(w, r, status, "person", p)
+}
+
+// fillPersonPage loads what the record page shows besides the record.
+func (s *Server) fillPersonPage(r *http.Request, p *personPage) error {
+	reach, err := s.reach(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.people.History(r.Context(), reach, p.P.ID)
+	if err != nil {
+		return err
+	}
+	lang := state(r).lang
+	for _, e := range h.Changes {
+		text := s.cat.T(lang, e.Key, e.Args...)
+		if e.Detail != "" {
+			text += ": " + s.cat.T(lang, e.Detail)
+		}
+		p.History = append(p.History, historyLine{At: e.At, Actor: e.ActorName, Text: text})
+	}
+	p.Openings, p.LastOpenings = h.Openings, h.LastOpenings
+	if p.Messages == nil {
+		p.Messages = s.translate(r, s.people.Warnings(p.P))
+	}
+	if p.P.DuplicateOf != 0 {
+		if p.DuplicateVisible, err = s.people.InReach(r.Context(), reach, p.P.DuplicateOf); err != nil {
+			return err
+		}
+	}
+	p.Reasons = registry.InactiveReasons
+	return s.fillPersonExtra(r.Context(), r, p)
 }
 
 func (s *Server) newPersonPage(r *http.Request, person registry.Person) *personPage {
@@ -375,8 +412,11 @@ type personForm struct {
 	Errors       FormErrors
 	Categories   []option
 	Disabilities []option
-	// DuplicateOf is the record holding the NIK, after a refusal.
-	DuplicateOf int64
+	// DuplicateOf is the record holding the NIK, after a refusal; or
+	// DuplicateElsewhere says a record outside the worker's reach holds it
+	// (the page can then neither link nor name it).
+	DuplicateOf        int64
+	DuplicateElsewhere bool
 }
 
 func (s *Server) newPersonForm(r *http.Request, id int64, in registry.Input, yearText string) *personForm {
@@ -402,7 +442,7 @@ func (s *Server) failForm(w http.ResponseWriter, r *http.Request, id int64, in r
 	}
 	f := s.newPersonForm(r, id, in, yearText)
 	f.Errors, f.Picker.Error = fe, fe["village"]
-	f.DuplicateOf = registry.DuplicateOf(err)
+	f.DuplicateOf, f.DuplicateElsewhere = registry.DuplicateOf(err), registry.DuplicateElsewhere(err)
 	s.render(w, r, status, "person_form", f)
 }
 
@@ -636,7 +676,14 @@ func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, personRead{Person: p, Warnings: s.translate(r, s.people.Warnings(p))})
+}
+
+// personRead is the answer of GET /api/v1/people/{id}: the record with the
+// notes and warnings its NIK gives now, as a create or update answers them.
+type personRead struct {
+	registry.Person
+	Warnings []registry.Message `json:"warnings"`
 }
 
 // personCreate is the body of POST /api/v1/people: registry.Input without

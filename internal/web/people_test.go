@@ -537,15 +537,17 @@ func TestPeopleUI(t *testing.T) {
 		}
 
 		// A NIK that disagrees with the entered sex: stored, with the warning
-		// shown once on the record.
+		// shown on the record, then on every later opening (recomputed from
+		// the stored record, which stays as entered).
 		status, body = h.page(t, c, "POST", "/people", personForm(map[string]string{"nik": nikBudi, "name": nameBudi,
 			"sex": "P", "birth_date": "1980-05-01"}))
 		if status != http.StatusOK || !strings.Contains(body, T("nik.warn_sex", "L", "P")) {
 			t.Fatalf("warning not shown: %d\n%.3000s", status, body)
 		}
 		budi := personIDIn(t, body)
-		if _, again := h.page(t, c, "GET", fmt.Sprintf("/people/%d", budi), nil); strings.Contains(again, T("nik.warn_sex", "L", "P")) {
-			t.Error("the warning is shown again on the next opening")
+		if _, again := h.page(t, c, "GET", fmt.Sprintf("/people/%d", budi), nil); !strings.Contains(again, T("nik.warn_sex", "L", "P")) ||
+			!strings.Contains(again, T("people.messages")) || !strings.Contains(again, T("person.sex.P")) {
+			t.Errorf("the warning is not shown on the next opening:\n%.3000s", again)
 		}
 
 		// Bad input: each field named, with its message, the values kept.
@@ -935,9 +937,12 @@ func TestPeopleReadsAudited(t *testing.T) {
 		if actors[h.accounts[access.Worker].Username] != 3 || actors[h.accounts[access.Supervisor].Username] != 1 {
 			t.Errorf("readers %v", actors)
 		}
+		// The record page counts the openings (this one is the fifth) and
+		// names the latest readers, apart from the changes.
 		_, body := h.page(t, c, "GET", path, nil)
-		if !strings.Contains(body, h.cat.T(i18n.ID, "audit.action.read")) || !strings.Contains(body, h.accounts[access.Supervisor].Username) {
-			t.Errorf("the record's history does not list the openings:\n%.3000s", body)
+		if !strings.Contains(body, h.cat.N(i18n.ID, "people.history_openings", 5)) || !strings.Contains(body, h.accounts[access.Supervisor].Username) ||
+			!strings.Contains(body, h.cat.T(i18n.ID, "people.history_changes")) {
+			t.Errorf("the record's history does not count the openings:\n%s", body)
 		}
 		// The admin finds them in the audit log by the new filter values.
 		_, body = h.page(t, h.browser(access.Admin), "GET", "/audit?entity=person&action=read&entity_id="+strconv.FormatInt(p.ID, 10), nil)
@@ -1049,4 +1054,84 @@ func numID(n int) string {
 		s = s[:i] + "." + s[i:]
 	}
 	return s
+}
+
+// A NIK that a record outside the worker's reach holds is refused without a
+// link (it would be a dead 404) and without the record's id, by API and UI,
+// with a message that points to the supervisor or the other region's Dinas
+// Sosial; kept apart on confirmation, the new record names no other record
+// either. Within reach the link stays (TestPeopleUI).
+func TestPeopleDuplicateNIKOutsideReach(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		addMakassarWorker(t, h)
+		siti := createPerson(t, h, access.Worker, validPerson(nil)).Person
+		idText := "#" + strconv.FormatInt(siti.ID, 10)
+		village := string(firstVillage(t, h, "73.71"))
+
+		r := h.api(t, makassarWorker, "POST", "/api/v1/people", validPerson(map[string]any{"village": village}))
+		var pr problem
+		r.decode(t, &pr)
+		if r.Status != http.StatusUnprocessableEntity || len(pr.Errors) != 1 || pr.Errors[0].Field != "nik" ||
+			pr.Errors[0].Detail != h.cat.T(i18n.ID, "nik.duplicate_elsewhere") || strings.Contains(string(r.Body), idText) {
+			t.Errorf("API, NIK held outside the reach: %d %s", r.Status, r.Body)
+		}
+
+		c := h.browser(makassarWorker)
+		form := personForm(map[string]string{"village": village})
+		status, body := h.page(t, c, "POST", "/people", form)
+		msg := html.EscapeString(h.cat.T(i18n.ID, "nik.duplicate_elsewhere"))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, msg) || strings.Contains(body, idText) ||
+			strings.Contains(body, fmt.Sprintf(`href="/people/%d"`, siti.ID)) || !strings.Contains(body, `name="confirm_duplicate"`) {
+			t.Errorf("form, NIK held outside the reach: %d\n%s", status, body)
+		}
+		form.Set("confirm_duplicate", "1")
+		status, body = h.page(t, c, "POST", "/people", form)
+		if status != http.StatusOK || strings.Contains(body, idText) || strings.Contains(body, fmt.Sprintf(`href="/people/%d"`, siti.ID)) ||
+			!strings.Contains(body, html.EscapeString(h.cat.T(i18n.ID, "nik.stored_duplicate_elsewhere"))) ||
+			!strings.Contains(body, html.EscapeString(h.cat.T(i18n.ID, "people.duplicate_elsewhere"))) {
+			t.Errorf("confirmed, NIK held outside the reach: %d\n%s", status, body)
+		}
+		// In English too.
+		r = apiLang(t, h, makassarWorker, "en", "POST", "/api/v1/people", validPerson(map[string]any{"village": village, "name": "Siti Lain"}))
+		r.decode(t, &pr)
+		if len(pr.Errors) != 1 || pr.Errors[0].Detail != h.cat.T(i18n.EN, "nik.duplicate_elsewhere") {
+			t.Errorf("English problem: %s", r.Body)
+		}
+	})
+}
+
+// GET /api/v1/people/{id} and the record page show the warnings the stored
+// NIK gives, on every reading, without changing the record.
+func TestPeopleWarningsOnRead(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		odd := createPerson(t, h, access.Worker, validPerson(map[string]any{"nik": nikBudi, "name": nameBudi,
+			"sex": "P", "birth_date": "1981-05-01"})).Person
+		ok := createPerson(t, h, access.Worker, validPerson(map[string]any{"nik": "3373045203759005", "name": "Siti Konsisten"})).Person
+		type read struct {
+			registry.Person
+			Warnings []struct {
+				Field   string `json:"field"`
+				Message string `json:"message"`
+			} `json:"warnings"`
+		}
+		var got read
+		r := h.api(t, access.Worker, "GET", fmt.Sprintf("/api/v1/people/%d", odd.ID), nil)
+		r.decode(t, &got)
+		fields := map[string]string{}
+		for _, w := range got.Warnings {
+			fields[w.Field] = w.Message
+		}
+		if r.Status != http.StatusOK || fields["sex"] != h.cat.T(i18n.ID, "nik.warn_sex", "L", "P") || fields["birth_date"] == "" ||
+			got.Sex != registry.Female || got.BirthDate != "1981-05-01" || got.ID != odd.ID {
+			t.Errorf("read with warnings: %d %s", r.Status, r.Body)
+		}
+		r = h.api(t, access.Worker, "GET", fmt.Sprintf("/api/v1/people/%d", ok.ID), nil)
+		if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"warnings":[]`) {
+			t.Errorf("read without warnings: %d %s", r.Status, r.Body)
+		}
+		_, body := h.page(t, h.browser(access.Supervisor), "GET", fmt.Sprintf("/people/%d", odd.ID), nil)
+		if !strings.Contains(body, html.EscapeString(h.cat.T(i18n.ID, "nik.warn_sex", "L", "P"))) {
+			t.Errorf("record page without the NIK warning:\n%s", body)
+		}
+	})
 }

@@ -306,6 +306,14 @@ var requests = map[string]request{
 		fx.ensureMember(key)
 		return map[string]any{"left_on": wibToday()}
 	}},
+	"POST /people/{id}/household/correct": {body: func(fx *fixture, _ actor, key string) any {
+		h := fx.currentHousehold(key)
+		return url.Values{"household_id": {strconv.FormatInt(h.ID, 10)}, "version": {strconv.Itoa(h.Version)},
+			"kk": {string(h.KK)}, "hh_village": {string(h.Village)}, "address": {fx.uniqueAddress()}}
+	}},
+	"PATCH /api/v1/households/{id}": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"address": fx.uniqueAddress(), "version": fx.currentHousehold(key).Version}
+	}},
 	"POST /api/v1/households": {body: func(fx *fixture, _ actor, _ string) any {
 		return map[string]any{"kk": fx.uniqueKK(), "village": "33.73.04.1001", "address": "Jl. Uji 1"}
 	}},

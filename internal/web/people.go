@@ -258,27 +258,16 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	qs := url.Values{}
-	if f.Size != 25 {
-		qs.Set("size", strconv.Itoa(listSize(f.Size)))
-	}
-	if f.Query != "" {
-		qs.Set("q", f.Query)
-	}
-	if f.Within != "" {
-		qs.Set("region", string(f.Within))
-	}
-	if f.Category != "" {
-		qs.Set("category", f.Category)
-	}
+	inactive := ""
 	if f.Inactive {
-		qs.Set("inactive", "true")
+		inactive = "true"
 	}
 	lang := state(r).lang
 	p := &peoplePage{peopleView: s.newPeopleView(r, "people.title"), Result: res, Query: f.Query, Category: f.Category,
 		Inactive: f.Inactive, Categories: categoryOptions(lang, nil),
 		Picker: s.newPicker("region", "people.filter_region", f.Within, wilayah.Village),
-		Pager:  Pager{Page: max(f.Page, 1), Size: listSize(f.Size), Total: res.Total, Query: qs.Encode()}}
+		Pager: listPager(f.Page, f.Size, res.Total, f.Query, "region", string(f.Within), "category", f.Category,
+			"inactive", inactive)}
 	if res.More {
 		// A name search ranks at most MaxCandidates matches; a listing (no
 		// name words) pages only so deep.

@@ -211,6 +211,25 @@ type Pager struct {
 	Query             string // the other query parameters, already encoded
 }
 
+// listPager is the pager of a list page whose links keep the page size
+// (when not the default), the search text and the list's filters, given as
+// name, value pairs; empty values are left out of the links.
+func listPager(page, size, total int, query string, filters ...string) Pager {
+	qs := url.Values{}
+	if size != 0 && size != 25 {
+		qs.Set("size", strconv.Itoa(listSize(size)))
+	}
+	if query != "" {
+		qs.Set("q", query)
+	}
+	for i := 0; i+1 < len(filters); i += 2 {
+		if filters[i+1] != "" {
+			qs.Set(filters[i], filters[i+1])
+		}
+	}
+	return Pager{Page: max(page, 1), Size: listSize(size), Total: total, Query: qs.Encode()}
+}
+
 func (p Pager) Pages() int {
 	if p.Size <= 0 {
 		return 1

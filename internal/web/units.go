@@ -46,18 +46,8 @@ func (s *Server) unitsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	qs := url.Values{}
-	if f.Size != 0 && f.Size != 25 {
-		qs.Set("size", strconv.Itoa(listSize(f.Size)))
-	}
-	if f.Query != "" {
-		qs.Set("q", f.Query)
-	}
-	if f.Type != "" {
-		qs.Set("type", string(f.Type))
-	}
 	p := &unitsPage{Base: Base{Title: "units.title"}, Units: units, Query: f.Query, Type: string(f.Type),
-		Types: unit.Types, ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: listSize(f.Size), Total: total, Query: qs.Encode()}}
+		Types: unit.Types, ix: s.regions, Pager: listPager(f.Page, f.Size, total, f.Query, "type", string(f.Type))}
 	s.render(w, r, http.StatusOK, "units", p)
 }
 

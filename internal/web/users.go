@@ -41,18 +41,8 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	qs := url.Values{}
-	if f.Size != 0 && f.Size != 25 {
-		qs.Set("size", strconv.Itoa(listSize(f.Size)))
-	}
-	if f.Query != "" {
-		qs.Set("q", f.Query)
-	}
-	if f.Role != "" {
-		qs.Set("role", string(f.Role))
-	}
 	p := &usersPage{Base: Base{Title: "users.title"}, Users: users, Query: f.Query, Role: string(f.Role), Roles: access.Roles,
-		ix: s.regions, Pager: Pager{Page: max(f.Page, 1), Size: listSize(f.Size), Total: total, Query: qs.Encode()}}
+		ix: s.regions, Pager: listPager(f.Page, f.Size, total, f.Query, "role", string(f.Role))}
 	s.render(w, r, http.StatusOK, "users", p)
 }
 

@@ -21,10 +21,11 @@ const PeopleListMix = "the region of a loaded person: 40 % its kab/kota, 40 % it
 	"page 1, or 2–10 one time in five"
 
 // PeopleQueries returns the search queries and region listings of the
-// people benchmark, drawn from the n people that synth makes with seed
-// (the people `layan demo --people n --seed seed` loads): count of each.
-// The same arguments give the same queries.
-func PeopleQueries(ix *wilayah.Index, seed uint64, n, count int) (search, list []string, err error) {
+// people benchmark, drawn from those of the n people that synth makes with
+// seed (the people `layan demo --people n --seed seed` loads) who live in
+// one of the regions of within (everywhere when it is empty): count of
+// each. The same arguments give the same queries.
+func PeopleQueries(ix *wilayah.Index, seed uint64, n, count int, within ...wilayah.Code) (search, list []string, err error) {
 	g, err := synth.New(ix, synth.Config{Seed: seed})
 	if err != nil {
 		return nil, nil, err
@@ -35,6 +36,9 @@ func PeopleQueries(ix *wilayah.Index, seed uint64, n, count int) (search, list [
 	seen := 0
 	for h := range g.People(n) {
 		for _, m := range h.Members {
+			if !inside(within, wilayah.Code(m.Person.Village)) {
+				continue
+			}
 			seen++
 			if len(pool) < count {
 				pool = append(pool, m.Person)
@@ -106,4 +110,16 @@ func listQuery(rng *rand.Rand, p registry.Input) string {
 		q += "&page=" + strconv.Itoa(2+rng.IntN(9))
 	}
 	return q
+}
+
+func inside(regions []wilayah.Code, village wilayah.Code) bool {
+	if len(regions) == 0 {
+		return true
+	}
+	for _, c := range regions {
+		if c.Contains(village) {
+			return true
+		}
+	}
+	return false
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/layan-id/layan/internal/app"
-	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/synth"
 )
@@ -26,7 +25,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	people := fs.Int("people", 0, "number of synthetic people to load")
-	unitID := fs.Int64("unit", 0, "id of the unit that registers them (default: the demo unit "+demo.DefaultUnitName+")")
+	unitID := fs.Int64("unit", 0, "id of the unit that registers them (default: none; each is in reach of the workers of their own region)")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed and count give the same people")
 	batch := fs.Int("batch", 0, fmt.Sprintf("people per transaction (default %d)", registry.DefaultBatchSize))
 	if err := fs.Parse(args); err != nil {
@@ -40,16 +39,6 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer d.Close()
-	if *unitID == 0 {
-		id, err := demo.DefaultUnit(ctx, d)
-		if err != nil {
-			return err
-		}
-		if id == 0 {
-			return fmt.Errorf("--unit is required: the demo unit %q is not in this database (`layan serve --demo` creates it)", demo.DefaultUnitName)
-		}
-		*unitID = id
-	}
 	gen, err := synth.New(ix, synth.Config{Seed: *seed})
 	if err != nil {
 		return err
@@ -68,8 +57,12 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	store := &registry.Store{DB: d, Regions: ix}
 
-	fmt.Fprintf(stdout, "memuat / loading %d orang sintetis / synthetic people (seed %d) ke unit / into unit %d (%s)\n",
-		*people, *seed, *unitID, d.Dialect())
+	into := "tanpa unit / registered by no unit"
+	if *unitID != 0 {
+		into = fmt.Sprintf("ke unit / into unit %d", *unitID)
+	}
+	fmt.Fprintf(stdout, "memuat / loading %d orang sintetis / synthetic people (seed %d) %s (%s)\n",
+		*people, *seed, into, d.Dialect())
 	start := time.Now()
 	var first, shown int // people there before this run; the last 5 % step printed
 	started := false

@@ -10,7 +10,6 @@ import (
 
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
-	"github.com/layan-id/layan/internal/demo"
 )
 
 // TestDemoPeople runs `layan demo --people` as an operator would: it needs
@@ -30,17 +29,17 @@ func TestDemoPeople(t *testing.T) {
 			if _, err := layan("--people", "0"); err == nil || !strings.Contains(err.Error(), "usage") {
 				t.Errorf("--people 0: %v", err)
 			}
-			if _, err := layan("--people", "100"); err == nil || !strings.Contains(err.Error(), "--unit") {
-				t.Errorf("no unit anywhere: %v", err)
+			if _, err := layan("--people", "100", "--unit", "999"); err == nil || !strings.Contains(err.Error(), "999") {
+				t.Errorf("a unit that does not exist: %v", err)
 			}
 			d := openDB(t, url)
 			var unit int64
 			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, demo.DefaultUnitName, db.Now(), db.Now()).Scan(&unit); err != nil {
+				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
 				t.Fatal(err)
 			}
 
-			out, err := layan("--people", "2500", "--batch", "500")
+			out, err := layan("--people", "2500", "--batch", "500", "--unit", strconv.FormatInt(unit, 10))
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
@@ -61,9 +60,17 @@ func TestDemoPeople(t *testing.T) {
 			if _, err := layan("--people", "3000"); err == nil || !strings.Contains(err.Error(), "--seed") {
 				t.Errorf("another size of the same seed: %v", err)
 			}
+			// Without --unit, a register no unit made: linked to nobody.
 			out, err = layan("--people", "500", "--seed", "2")
-			if err != nil || !strings.Contains(out, "done: 500 orang") {
+			if err != nil || !strings.Contains(out, "done: 500 orang") || !strings.Contains(out, "registered by no unit") {
 				t.Errorf("another seed: %v\n%s", err, out)
+			}
+			if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE unit_id IS NULL AND linked_unit IS NULL").Scan(&n); err != nil || n != 500 {
+				t.Errorf("%d people of no unit (%v), want 500", n, err)
+			}
+			out, err = layan("--people", "500", "--seed", "2")
+			if err != nil || !strings.Contains(out, "already loaded: 500") {
+				t.Errorf("second run of a load of no unit: %v\n%s", err, out)
 			}
 		})
 	}

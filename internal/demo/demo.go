@@ -52,7 +52,7 @@ type demoUnit struct {
 
 // units are real offices in four provinces (names as the offices use them).
 var units = []demoUnit{
-	{key: "sentra-bekasi", in: unit.Input{Type: unit.SentraTerpadu, Name: "Sentra Terpadu Pangudi Luhur Bekasi", Region: "32.75",
+	{key: "sentra-bekasi", in: unit.Input{Type: unit.SentraTerpadu, Name: SentraName, Region: "32.75",
 		Address: "Jl. H. Moeljadi Djojomartono No. 19, Margahayu, Bekasi Timur", Coverage: []wilayah.Code{"31", "32", "36"}}},
 	{key: "dinsos-jateng", in: unit.Input{Type: unit.DinsosProvinsi, Name: "Dinas Sosial Provinsi Jawa Tengah", Region: "33",
 		Address: "Jl. Pahlawan No. 12, Semarang"}},
@@ -108,15 +108,26 @@ func platform(ctx context.Context, env *Env) error {
 	return nil
 }
 
-// DefaultUnitName is the demo unit that `layan demo --people` registers
-// people with when no unit is given: the demo worker's own unit.
-const DefaultUnitName = "Dinas Sosial Kota Salatiga"
+// SentraName is the demo unit whose workers reach the most people: a sentra
+// covering DKI Jakarta, Jawa Barat and Banten, about a quarter of the
+// country's population. The benchmarks search as its worker.
+const SentraName = "Sentra Terpadu Pangudi Luhur Bekasi"
 
-// DefaultUnit returns the id of the demo unit DefaultUnitName, or 0 when
-// the database has none.
-func DefaultUnit(ctx context.Context, q db.Q) (int64, error) {
+// SentraArea is the region and coverage of SentraName.
+func SentraArea() []wilayah.Code {
+	for _, du := range units {
+		if du.in.Name == SentraName {
+			return append([]wilayah.Code{du.in.Region}, du.in.Coverage...)
+		}
+	}
+	return nil
+}
+
+// UnitID returns the id of the unit named name, or 0 when the database has
+// none.
+func UnitID(ctx context.Context, q db.Q, name string) (int64, error) {
 	var id int64
-	err := db.Err(q.QueryRow(ctx, "SELECT id FROM unit WHERE name = ? ORDER BY id LIMIT 1", DefaultUnitName).Scan(&id))
+	err := db.Err(q.QueryRow(ctx, "SELECT id FROM unit WHERE name = ? ORDER BY id LIMIT 1", name).Scan(&id))
 	if errors.Is(err, db.ErrNotFound) {
 		return 0, nil
 	}

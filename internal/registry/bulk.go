@@ -20,7 +20,7 @@ package registry
 //     commits is whole and one that does not leaves nothing.
 //
 //   - Resumable. A load has a name. Its people carry the load's start time
-//     as created_at and the loading unit as unit_id, and they are written in
+//     as created_at and the loading unit (or none) as unit_id, and they are written in
 //     the order of the source, so what earlier runs committed is a prefix of
 //     the source made of whole batches; its size is one count. A later call
 //     with the same name and the same (deterministic) source skips that
@@ -101,7 +101,9 @@ type BulkOptions struct {
 	// and the same source completes an interrupted load. Required.
 	Name string
 	// UnitID is the unit the people are registered by (like Create's
-	// reach.UnitID): its workers see them. Required.
+	// reach.UnitID): its workers see them wherever they live. Zero loads a
+	// register that no unit made (a national list, synthetic people): its
+	// people are in reach of the workers of their own region only.
 	UnitID int64
 	// Total is the number of people the source holds, if known: it goes
 	// into the audit record.
@@ -162,7 +164,7 @@ var ErrLoadBusy = errors.New("registry: a load of this name is running in anothe
 // loadInfo is the audit record of a load and what a resume needs from it.
 type loadInfo struct {
 	Load      string    `json:"load"`
-	UnitID    int64     `json:"unit_id"`
+	UnitID    int64     `json:"unit_id,omitempty"`
 	Stamp     time.Time `json:"stamp"` // created_at of every person of the load
 	Total     int       `json:"total,omitempty"`
 	BatchSize int       `json:"batch_size"`
@@ -177,8 +179,8 @@ const loadEntityPrefix = "load:"
 // whole) and a later call with the same name resumes after them.
 func (s *Store) BulkLoad(ctx context.Context, actor audit.Actor, src iter.Seq[BulkHousehold], o BulkOptions) (BulkResult, error) {
 	var res BulkResult
-	if strings.TrimSpace(o.Name) == "" || o.UnitID == 0 {
-		return res, errors.New("registry: bulk load needs a name and a unit")
+	if strings.TrimSpace(o.Name) == "" {
+		return res, errors.New("registry: bulk load needs a name")
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultBatchSize
@@ -187,7 +189,7 @@ func (s *Store) BulkLoad(ctx context.Context, actor audit.Actor, src iter.Seq[Bu
 	if err := s.DB.QueryRow(ctx, "SELECT COUNT(*) FROM unit WHERE id = ?", o.UnitID).Scan(&exists); err != nil {
 		return res, db.Err(err)
 	}
-	if exists == 0 {
+	if exists == 0 && o.UnitID != 0 {
 		return res, fmt.Errorf("registry: bulk load: unit %d does not exist", o.UnitID)
 	}
 	conn, err := s.DB.SQL().Conn(ctx)
@@ -394,8 +396,8 @@ func (l *loader) resumeState(ctx context.Context) error {
 	}
 	l.started = true
 	l.info.Stamp = l.info.Stamp.UTC()
-	err = l.s.DB.QueryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM person WHERE unit_id = ? AND created_at = ?",
-		l.o.UnitID, l.info.Stamp).Scan(&l.done, &l.lastID)
+	err = l.s.DB.QueryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM person WHERE unit_id IS NOT DISTINCT FROM ? AND created_at = ?",
+		nullInt(l.o.UnitID), l.info.Stamp).Scan(&l.done, &l.lastID)
 	return db.Err(err)
 }
 
@@ -478,7 +480,7 @@ func (l *loader) finishRebuild(ctx context.Context) (int, error) {
 	res, err := l.tx.ExecContext(ctx, `UPDATE person p SET duplicate_of = o.first
 		FROM (SELECT nik, MIN(id) AS first FROM person WHERE nik IS NOT NULL AND active AND duplicate_of IS NULL
 			GROUP BY nik HAVING COUNT(*) > 1) o
-		WHERE p.nik = o.nik AND p.id <> o.first AND p.unit_id = $1 AND p.created_at = $2`, l.o.UnitID, l.info.Stamp)
+		WHERE p.nik = o.nik AND p.id <> o.first AND p.unit_id IS NOT DISTINCT FROM $1 AND p.created_at = $2`, nullInt(l.o.UnitID), l.info.Stamp)
 	if err != nil {
 		return 0, db.Err(err)
 	}
@@ -666,8 +668,8 @@ func (l *loader) write(ctx context.Context, tx *sql.Tx, p *prepared) (int, int, 
 		// Nobody else may have added people of this load since we counted
 		// (a second process resuming the same load on SQLite).
 		var others int
-		if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE id > ? AND unit_id = ? AND created_at = ?",
-			l.lastID, l.o.UnitID, l.info.Stamp).Scan(&others); err != nil {
+		if err := q.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE id > ? AND unit_id IS NOT DISTINCT FROM ? AND created_at = ?",
+			l.lastID, nullInt(l.o.UnitID), l.info.Stamp).Scan(&others); err != nil {
 			return 0, 0, db.Err(err)
 		}
 		if others > 0 {
@@ -707,7 +709,7 @@ func (l *loader) write(ctx context.Context, tx *sql.Tx, p *prepared) (int, int, 
 		persons.add(id, nullString(string(c.nik)), c.name, strings.Join(c.aliases, "\n"), string(c.sex), nullString(c.birthDate),
 			nullInt(int64(c.birthYear)), c.estimated, c.birthPlace, string(c.village), regency,
 			string(c.village.Province()), c.address, strings.Join(c.categories, ","), strings.Join(c.disabilities, ","),
-			c.phone, c.notes, l.o.UnitID, linked, nullInt(dupOf[i]), true, l.info.Stamp, l.info.Stamp, 1)
+			c.phone, c.notes, nullInt(l.o.UnitID), linked, nullInt(dupOf[i]), true, l.info.Stamp, l.info.Stamp, 1)
 		for _, k := range personKeys(c.name, c.aliases, c.birthYear) {
 			keys.add(k, regency, id, linked)
 		}
@@ -966,6 +968,7 @@ func LoadedBy(ctx context.Context, q db.Q, name string) (int, error) {
 		return 0, err
 	}
 	var n int
-	err = q.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE unit_id = ? AND created_at = ?", info.UnitID, info.Stamp.UTC()).Scan(&n)
+	err = q.QueryRow(ctx, "SELECT COUNT(*) FROM person WHERE unit_id IS NOT DISTINCT FROM ? AND created_at = ?",
+		nullInt(info.UnitID), info.Stamp.UTC()).Scan(&n)
 	return n, db.Err(err)
 }

@@ -49,9 +49,11 @@ type Result struct {
 // two hundred Sitis to find one.
 const MaxCandidates = 200
 
-// maxListDepth bounds OFFSET paging of plain listings (floors.md: deep
-// OFFSET costs ~1.4 s at p99 under load).
-const maxListDepth = 10000
+// maxListDepth bounds OFFSET paging of plain listings and their counts
+// (floors.md: deep OFFSET costs ~1.4 s at p99 under load). Eighty pages of
+// 25 is more than anyone pages through; past it the answer says "more" and
+// the user narrows the region or adds a category or a name.
+const maxListDepth = 2000
 
 // branch is one disjoint part of a reach, as conditions on person p.
 type branch struct {
@@ -96,7 +98,10 @@ func (b branch) keyCond() (string, []any) {
 	case wilayah.Regency:
 		return "k.regency_code = ?", []any{string(c)}
 	default:
-		return "k.regency_code = ?", []any{regencyOf(string(c) + ".0000")}
+		for c.Level() > wilayah.Regency {
+			c = c.Parent()
+		}
+		return "k.regency_code = ?", []any{string(c)}
 	}
 }
 
@@ -118,7 +123,9 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 	var where []string
 	var args []any
 	if !f.Inactive {
-		where, args = append(where, "p.active = ?"), append(args, true)
+		// A literal, not a parameter: the planners then read "active" from
+		// the listing indexes, which carry it.
+		where = append(where, "p.active")
 	}
 	if f.Category != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM person_category pc WHERE pc.person_id = p.id AND pc.category = ?)")
@@ -151,7 +158,11 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 		return s.list(ctx, bs, where, args, page, size)
 	}
 
-	cands, more, err := s.candidates(ctx, bs, keys, where, args)
+	// One word without a year and no category: the only kind of search
+	// that often matches more than can be ranked (floors.md: a common name
+	// has thousands of rows in a province).
+	broad := year == 0 && countKeyed(QueryKeys(words)) == 1 && f.Category == ""
+	cands, more, err := s.candidates(ctx, bs, keys, broad, where, args)
 	if err != nil {
 		return Result{}, err
 	}
@@ -195,21 +206,90 @@ type candidate struct {
 	score   int
 }
 
-// candidates reads the people whose keys match, at most MaxCandidates+1 per
-// branch, with the filters applied. more reports that a branch had more.
-func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, where []string, args []any) ([]candidate, bool, error) {
+// rankSample is how many matches a search too broad to rank (more than
+// MaxCandidates) still ranks, so that the answer shows a few names beside
+// "add a word": reading each costs a visit to the person table.
+const rankSample = 50
+
+// areaDriven reports whether a branch is read from its people rather than
+// from the key index: a kecamatan or desa holds a few hundred people,
+// while the key index is keyed by kab/kota, where a common word has
+// thousands.
+func (b branch) areaDriven() bool {
+	return b.linked == 0 && b.area.Level() > wilayah.Regency
+}
+
+// candidates reads the people whose keys match, with the filters applied:
+// per branch at most MaxCandidates+1, or rankSample when a first look at
+// the key index alone (no visit to the person table) shows that a branch
+// has more than MaxCandidates. more reports that a branch had more.
+func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broad bool, where []string, args []any) ([]candidate, bool, error) {
 	keyArgs := make([]any, 0, len(keys))
 	for _, k := range keys {
 		keyArgs = append(keyArgs, k)
+	}
+	inKeys := "k.key IN (" + placeholders(len(keys)) + ")"
+	limit, more := MaxCandidates+1, false
+	if broad {
+		// A single common word: count in the index first.
+		var parts []string
+		var qargs []any
+		for i, b := range bs {
+			if b.areaDriven() {
+				continue
+			}
+			kc, ka := b.keyCond()
+			parts = append(parts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person_key k WHERE %s AND %s LIMIT %d) n%d",
+				inKeys, kc, MaxCandidates+1, i))
+			qargs = append(append(qargs, keyArgs...), ka...)
+		}
+		if len(parts) > 0 {
+			rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
+			if err != nil {
+				return nil, false, err
+			}
+			for rows.Next() {
+				var n int
+				if err := rows.Scan(&n); err != nil {
+					rows.Close()
+					return nil, false, db.Err(err)
+				}
+				more = more || n > MaxCandidates
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, false, err
+			}
+		}
+		if more {
+			// The sample is shared by the branches the index is read for.
+			n := 0
+			for _, b := range bs {
+				if !b.areaDriven() {
+					n++
+				}
+			}
+			limit = max(rankSample/max(n, 1), 10)
+		}
 	}
 	var parts []string
 	var qargs []any
 	for i, b := range bs {
 		kc, ka := b.keyCond()
 		pc, pa := b.personCond()
-		conds := append([]string{"k.key IN (" + placeholders(len(keys)) + ")", kc, pc}, where...)
+		if b.areaDriven() {
+			// Each person of the area is looked up in the key index by the
+			// whole primary key: index probes, no range of a common word.
+			conds := append([]string{pc}, where...)
+			parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, p.id, p.name, p.aliases FROM person p
+				WHERE %s AND EXISTS (SELECT 1 FROM person_key k WHERE %s AND %s AND k.person_id = p.id) LIMIT %d) b%d`,
+				i, strings.Join(conds, " AND "), inKeys, kc, MaxCandidates+1, i))
+			qargs = append(append(append(append(qargs, pa...), args...), keyArgs...), ka...)
+			continue
+		}
+		conds := append([]string{inKeys, kc, pc}, where...)
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, p.id, p.name, p.aliases FROM person_key k
-			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, strings.Join(conds, " AND "), MaxCandidates+1, i))
+			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, strings.Join(conds, " AND "), limit, i))
 		qargs = append(append(append(append(qargs, keyArgs...), ka...), pa...), args...)
 	}
 	rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
@@ -240,7 +320,6 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, wher
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	more := false
 	for _, n := range perBranch {
 		more = more || n > MaxCandidates
 	}

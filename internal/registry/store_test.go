@@ -485,3 +485,49 @@ func TestStoreWarnings(t *testing.T) {
 		}
 	})
 }
+
+// A word too common to rank says so and still shows a sample; the same word
+// within a kecamatan or desa finds every match there, however common it is
+// in the kab/kota.
+func TestStoreSearchBroad(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		villages := []string{"33.73.04.1001", "33.73.04.1002", "33.73.01.1001"}
+		var hs []registry.BulkHousehold
+		want := map[string]int{}
+		for i := range registry.MaxCandidates + 40 {
+			v := villages[i%len(villages)]
+			want[v]++
+			hs = append(hs, registry.BulkHousehold{Members: []registry.BulkMember{{Person: registry.Input{
+				Name: "Siti Warga" + strconv.Itoa(i), Sex: "P", BirthYear: 1950 + i%50, Village: v}}}})
+		}
+		src := func(yield func(registry.BulkHousehold) bool) {
+			for _, h := range hs {
+				if !yield(h) {
+					return
+				}
+			}
+		}
+		if _, err := w.store.BulkLoad(ctx, worker, src, registry.BulkOptions{Name: "siti"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.store.Search(ctx, w.salatiga, registry.Filter{Query: "sity"})
+		if err != nil || !res.More || len(res.Items) == 0 || res.Total > registry.MaxCandidates {
+			t.Errorf("broad search: more %v, %d items, total %d, %v", res.More, len(res.Items), res.Total, err)
+		}
+		for v, n := range want {
+			res, err := w.store.Search(ctx, w.salatiga, registry.Filter{Query: "siti", Within: wilayah.Code(v), Size: 100})
+			if err != nil || res.More || res.Total != n {
+				t.Errorf("siti in %s: total %d (more %v), want %d (%v)", v, res.Total, res.More, n, err)
+			}
+		}
+		res, err = w.store.Search(ctx, w.salatiga, registry.Filter{Query: "siti", Within: "33.73.04"})
+		if err != nil || res.More || res.Total != want["33.73.04.1001"]+want["33.73.04.1002"] {
+			t.Errorf("siti in kecamatan 33.73.04: total %d (more %v), %v", res.Total, res.More, err)
+		}
+		// With a year, the year keys make it narrow again.
+		res, err = w.store.Search(ctx, w.salatiga, registry.Filter{Query: "siti 1951", Size: 100})
+		if err != nil || res.More || res.Total != 5 {
+			t.Errorf("siti 1951: total %d (more %v), want 5 (%v)", res.Total, res.More, err)
+		}
+	})
+}

@@ -11,9 +11,10 @@
 //
 // Then, on the same database, the people phase: it loads -people synthetic
 // people with `layan demo --people N` (timed), starts the server again,
-// makes a worker account of the loading unit and its token, and drives the
-// people search and region listing of /api/v1/people with a query mix drawn
-// from the loaded people.
+// makes a worker account of the demo sentra (the unit with the largest
+// reach: three provinces) and its token, and drives the people search and
+// region listing of /api/v1/people with a query mix drawn from the loaded
+// people in that reach.
 //
 //	go run ./bench/cmd/benchreport [-duration 10s] [-clients 50] [-engines sqlite,postgres]
 //	    [-people 1000000 | -quick] [-out docs/performance.md]
@@ -41,6 +42,7 @@ import (
 	"github.com/layan-id/layan/bench"
 	"github.com/layan-id/layan/bench/load"
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -161,7 +163,7 @@ func run(ctx context.Context, o options) error {
 	var pq peopleQueries
 	if o.people > 0 {
 		progress("drawing the people queries from the %d synthetic people", o.people)
-		if pq.search, pq.list, err = bench.PeopleQueries(ix, o.peopleSeed, o.people, 5000); err != nil {
+		if pq.search, pq.list, err = bench.PeopleQueries(ix, o.peopleSeed, o.people, 5000, demo.SentraArea()...); err != nil {
 			return err
 		}
 	}

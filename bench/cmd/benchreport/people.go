@@ -70,7 +70,7 @@ var rateRE = regexp.MustCompile(`([0-9]+) orang/s \(people per second\)`)
 
 // measurePeople loads o.people synthetic people into the database of dbURL
 // (which already holds the demo data), then measures the people API on a
-// fresh server process as a worker of the loading unit.
+// fresh server process as a worker of the demo sentra.
 func measurePeople(ctx context.Context, o options, engine, bin, tmp, dbURL string, pq peopleQueries) (*peopleRun, error) {
 	pr := &peopleRun{People: o.people}
 	progress("%s: loading %d synthetic people (layan demo --people)", engine, o.people)
@@ -100,9 +100,12 @@ func measurePeople(ctx context.Context, o options, engine, bin, tmp, dbURL strin
 		}
 		pr.Rows[t] = n
 	}
-	unitID, err := demo.DefaultUnit(ctx, d)
+	unitID, err := demo.UnitID(ctx, d, demo.SentraName)
 	if err != nil {
 		return nil, err
+	}
+	if unitID == 0 {
+		return nil, fmt.Errorf("the demo unit %q is not in the database", demo.SentraName)
 	}
 	pr.Mode = "committed batches of 20,000 people, indexes in place"
 	if engine == "postgres" && o.people >= 100_000 {
@@ -144,15 +147,16 @@ func measurePeople(ctx context.Context, o options, engine, bin, tmp, dbURL strin
 }
 
 // searchInProcess calls Store.Search as the benchmark's worker would (the
-// reach of a worker of the loading unit: Kota Salatiga and everyone the
-// unit registered), one caller, each kind of query for up to d.
+// reach of a worker of the demo sentra: its region, the three provinces it
+// covers and the people it registered), one caller, each kind of query for
+// up to d.
 func searchInProcess(ctx context.Context, d *db.DB, unitID int64, pq peopleQueries, d0 time.Duration) ([]classStats, error) {
 	ix, err := wilayah.Embedded()
 	if err != nil {
 		return nil, err
 	}
 	store := &registry.Store{DB: d, Regions: ix}
-	reach := registry.Reach{Regions: []wilayah.Code{"33.73"}, UnitID: unitID}
+	reach := registry.Reach{Regions: demo.SentraArea(), UnitID: unitID}
 	byClass := map[string][]registry.Filter{}
 	examples := map[string]string{}
 	add := func(class, example string, f registry.Filter) {

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/layan-id/layan/bench"
+	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/wilayah"
 )
 
 // target is the issue's requirement for the typeahead: p99 well under
@@ -174,8 +176,10 @@ func (r report) markdown() string {
 		p("  NIKs, the naming traditions of each region, PPKS categories) with `registry.BulkLoad`, timed from\n")
 		p("  process start to exit (region list check, generation, validation, writing, index builds). A new\n")
 		p("  `layan serve --demo` then starts on the loaded database; `layan user add bench.pekerja --role worker\n")
-		p("  --unit ID` (the loading unit, Dinas Sosial Kota Salatiga, whose workers see every person it\n")
-		p("  registered: all of them) and `layan token create` give the token. Scenarios: the baseline\n")
+		p("  --unit ID` and `layan token create` give the token of a worker of the demo unit with the largest\n")
+		p("  reach, *%s* (its region and the provinces it covers, %s: about a quarter of\n", demo.SentraName, codes(demo.SentraArea()))
+		p("  the people, since the loaded people are registered by no unit and each is in reach of the units of\n")
+		p("  their own region). The queries are drawn from the people in that reach. Scenarios: the baseline\n")
 		p("  `GET /healthz` of this server, then:\n")
 		p("  1. **search** `GET /api/v1/people?q=…` over %d queries: %s.\n", len(r.People.search), bench.PeopleSearchMix)
 		p("     Examples: %s.\n", examples(r.People.search, 8))
@@ -453,4 +457,13 @@ func loadAverage() string {
 		return f[0]
 	}
 	return "?"
+}
+
+// codes lists region codes for the report.
+func codes(cs []wilayah.Code) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, "`"+string(c)+"`")
+	}
+	return strings.Join(out, ", ")
 }

@@ -28,11 +28,12 @@ WHERE p.unit_id IS NOT NULL
 UPDATE person_key AS k SET linked_unit = p.linked_unit FROM person p
 WHERE p.id = k.person_id AND p.linked_unit IS NOT NULL;
 
-CREATE INDEX person_linked ON person (linked_unit, village_code, id) WHERE linked_unit IS NOT NULL;
+CREATE INDEX person_linked ON person (linked_unit, village_code, id) INCLUDE (active) WHERE linked_unit IS NOT NULL;
 CREATE INDEX person_key_linked ON person_key (linked_unit, key, person_id) WHERE linked_unit IS NOT NULL;
--- The usual listing (active people of a region, by desa then id), and its
--- count, read this index alone.
-CREATE INDEX person_active_village ON person (village_code, id) WHERE active;
+-- A listing (people of a region by desa, then id) and its count read
+-- these indexes alone: "active" is the one condition they always carry.
+DROP INDEX person_village;
+CREATE INDEX person_village ON person (village_code, id) INCLUDE (active);
 
 CREATE TABLE setting (
     name       TEXT COLLATE "C" PRIMARY KEY,
@@ -42,7 +43,8 @@ CREATE TABLE setting (
 
 -- +goose Down
 DROP TABLE setting;
-DROP INDEX person_active_village;
+DROP INDEX person_village;
+CREATE INDEX person_village ON person (village_code, id);
 DROP INDEX person_key_linked;
 DROP INDEX person_linked;
 ALTER TABLE person_key DROP COLUMN linked_unit;

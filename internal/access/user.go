@@ -32,9 +32,9 @@ type User struct {
 	// Of the user's unit, read with the user so the scope needs no second query.
 	UnitName   string       `json:"unit_name,omitempty"`
 	UnitRegion wilayah.Code `json:"-"`
-	// UnitCoverage says the unit covers provinces (a sentra), so that the
-	// people registry reads the coverage only for the few units that have it.
-	UnitCoverage bool `json:"-"`
+	// UnitCoverage are the provinces the unit covers (a sentra), read with
+	// the user so that a reach needs no second query.
+	UnitCoverage []wilayah.Code `json:"-"`
 }
 
 // Scope is what the user may see, derived from role, region and unit.
@@ -117,8 +117,7 @@ func (in *UserInput) Validate(creating bool) apperr.Fields {
 }
 
 const userColumns = `u.id, u.username, u.full_name, u.role, u.region_code, u.unit_id, u.active,
-	u.created_at, u.updated_at, u.version, COALESCE(n.name, ''), n.region_code,
-	EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = u.unit_id)`
+	u.created_at, u.updated_at, u.version, COALESCE(n.name, ''), n.region_code, COALESCE(n.coverage, '')`
 
 const userFrom = ` FROM app_user u LEFT JOIN unit n ON n.id = u.unit_id`
 
@@ -127,9 +126,10 @@ const userFrom = ` FROM app_user u LEFT JOIN unit n ON n.id = u.unit_id`
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var region, unitRegion sql.NullString
+	var coverage string
 	var unit sql.NullInt64
 	dest := []any{&u.ID, &u.Username, &u.FullName, &u.Role, &region, &unit, &u.Active,
-		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.UnitName, &unitRegion, &u.UnitCoverage}
+		&u.CreatedAt, &u.UpdatedAt, &u.Version, &u.UnitName, &unitRegion, &coverage}
 	err := row.Scan(append(dest, extra...)...)
 	if err != nil {
 		return User{}, db.Err(err)
@@ -137,6 +137,11 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	u.Region = wilayah.Code(region.String)
 	u.UnitID = unit.Int64
 	u.UnitRegion = wilayah.Code(unitRegion.String)
+	for _, c := range strings.Split(coverage, ",") {
+		if c != "" {
+			u.UnitCoverage = append(u.UnitCoverage, wilayah.Code(c))
+		}
+	}
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, nil
 }

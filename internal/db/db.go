@@ -50,6 +50,7 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	url     string
+	stmts   *stmtCache // SQLite only: pgx caches its own prepared statements
 }
 
 // Open connects to url: "sqlite:PATH" (or a path ending in .db) or
@@ -87,7 +88,11 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("db: connect %s: %w", d, err)
 	}
-	return &DB{sql: sdb, dialect: d, url: rawURL}, nil
+	db := &DB{sql: sdb, dialect: d, url: rawURL}
+	if d == SQLite {
+		db.stmts = &stmtCache{m: map[string]*sql.Stmt{}}
+	}
+	return db, nil
 }
 
 func parseURL(raw string) (Dialect, string, error) {
@@ -122,22 +127,36 @@ func (d *DB) SQL() *sql.DB { return d.sql }
 func (d *DB) Dialect() Dialect { return d.dialect }
 
 // Close closes the pool.
-func (d *DB) Close() error { return d.sql.Close() }
+func (d *DB) Close() error {
+	d.stmts.close()
+	return d.sql.Close()
+}
 
 // Ping checks the database answers; /readyz uses it.
 func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
 
 func (d *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := d.stmts.get(ctx, d.sql, q); st != nil {
+		r, err := st.ExecContext(ctx, args...)
+		return r, normalise(err)
+	}
 	r, err := d.sql.ExecContext(ctx, Rebind(d.dialect, q), args...)
 	return r, normalise(err)
 }
 
 func (d *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.stmts.get(ctx, d.sql, q); st != nil {
+		r, err := st.QueryContext(ctx, args...)
+		return r, normalise(err)
+	}
 	r, err := d.sql.QueryContext(ctx, Rebind(d.dialect, q), args...)
 	return r, normalise(err)
 }
 
 func (d *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.stmts.get(ctx, d.sql, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.sql.QueryRowContext(ctx, Rebind(d.dialect, q), args...)
 }
 

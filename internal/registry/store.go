@@ -28,10 +28,11 @@ type Reach struct {
 // None reports whether the reach holds no one.
 func (r Reach) None() bool { return len(r.Regions) == 0 && r.UnitID == 0 }
 
-// ReachOf works out a user's reach. Only workers and supervisors have one.
-func ReachOf(ctx context.Context, q db.Q, u access.User) (Reach, error) {
+// ReachOf works out a user's reach from the account as read with its unit
+// (region and coverage). Only workers and supervisors have one.
+func ReachOf(u access.User) Reach {
 	if !u.Role.Can(access.ReadPeople) || u.UnitID == 0 {
-		return Reach{}, nil
+		return Reach{}
 	}
 	r := Reach{UnitID: u.UnitID}
 	if u.UnitRegion != "" {
@@ -40,22 +41,8 @@ func ReachOf(ctx context.Context, q db.Q, u access.User) (Reach, error) {
 	if u.Region != "" && !u.UnitRegion.Contains(u.Region) {
 		r.Regions = append(r.Regions, u.Region)
 	}
-	if !u.UnitCoverage {
-		return r, nil
-	}
-	rows, err := q.Query(ctx, "SELECT province_code FROM unit_coverage WHERE unit_id = ? ORDER BY province_code", u.UnitID)
-	if err != nil {
-		return Reach{}, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c wilayah.Code
-		if err := rows.Scan(&c); err != nil {
-			return Reach{}, err
-		}
-		r.Regions = append(r.Regions, c)
-	}
-	return r, rows.Err()
+	r.Regions = append(r.Regions, u.UnitCoverage...)
+	return r
 }
 
 // covers reports whether a person (by village and unit) is in reach.

@@ -284,6 +284,16 @@ func writeCoverage(ctx context.Context, tx *db.Tx, id int64, cov []wilayah.Code)
 	if _, err := tx.Exec(ctx, "DELETE FROM unit_coverage WHERE unit_id = ?", id); err != nil {
 		return err
 	}
+	// The same codes as one text on the unit row, read with every account
+	// (access.User.UnitCoverage).
+	codes := make([]string, len(cov))
+	for i, c := range cov {
+		codes[i] = string(c)
+	}
+	slices.Sort(codes)
+	if _, err := tx.Exec(ctx, "UPDATE unit SET coverage = ? WHERE id = ?", strings.Join(codes, ","), id); err != nil {
+		return err
+	}
 	for _, c := range cov {
 		if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage (unit_id, province_code) VALUES (?, ?)", id, string(c)); err != nil {
 			return err

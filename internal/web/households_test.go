@@ -55,8 +55,8 @@ func newHHWorld(t *testing.T, h *harness) *hhWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.reach, err = registry.ReachOf(ctx, h.db, u); err != nil {
-		t.Fatal(err)
+	if w.reach = registry.ReachOf(u); w.reach.None() {
+		t.Fatal("the worker reaches no one")
 	}
 	units, _, err := unit.List(ctx, h.db, access.Scope{All: true}, unit.Filter{Query: "Kota Makassar", Size: 10})
 	if err != nil || len(units) == 0 {
@@ -73,8 +73,8 @@ func newHHWorld(t *testing.T, h *harness) *hhWorld {
 	}
 	h.tokens[hhOtherWorker] = tok
 	w.makPW = pw
-	if w.makRch, err = registry.ReachOf(ctx, h.db, mak); err != nil {
-		t.Fatal(err)
+	if w.makRch = registry.ReachOf(mak); w.makRch.None() {
+		t.Fatal("the Makassar worker reaches no one")
 	}
 	return w
 }

@@ -30,7 +30,7 @@ func (s *Server) reach(r *http.Request) (registry.Reach, error) {
 	if u == nil {
 		return registry.Reach{}, nil
 	}
-	return registry.ReachOf(r.Context(), s.db, *u)
+	return registry.ReachOf(*u), nil
 }
 
 // peopleView holds what every people page shows of a person, in the page's
@@ -815,11 +815,7 @@ func (s *Server) apiPersonSetActive(w http.ResponseWriter, r *http.Request, body
 // count, never a record.
 func (s *Server) peopleCount(ctx context.Context, u *access.User, region wilayah.Code, all bool) (n int, more bool, err error) {
 	if u.Role.Can(access.ReadPeople) {
-		reach, err := registry.ReachOf(ctx, s.db, *u)
-		if err != nil {
-			return 0, false, err
-		}
-		res, err := s.people.Search(ctx, reach, registry.Filter{Size: 1})
+		res, err := s.people.Search(ctx, registry.ReachOf(*u), registry.Filter{Size: 1})
 		return res.Total, res.More, err
 	}
 	if region == "" && !all {

@@ -35,6 +35,13 @@ CREATE INDEX person_key_linked ON person_key (linked_unit, key, person_id) WHERE
 DROP INDEX person_village;
 CREATE INDEX person_village ON person (village_code, id) INCLUDE (active);
 
+-- unit.coverage repeats the unit's unit_coverage rows as "31,32,36", so
+-- that the account read on every request carries its unit's whole area and
+-- a reach needs no second query.
+ALTER TABLE unit ADD COLUMN coverage TEXT NOT NULL DEFAULT '';
+UPDATE unit SET coverage = c.codes FROM (SELECT unit_id, string_agg(province_code, ',' ORDER BY province_code) AS codes
+    FROM unit_coverage GROUP BY unit_id) c WHERE c.unit_id = unit.id;
+
 CREATE TABLE setting (
     name       TEXT COLLATE "C" PRIMARY KEY,
     value      TEXT NOT NULL,
@@ -43,6 +50,7 @@ CREATE TABLE setting (
 
 -- +goose Down
 DROP TABLE setting;
+ALTER TABLE unit DROP COLUMN coverage;
 DROP INDEX person_village;
 CREATE INDEX person_village ON person (village_code, id);
 DROP INDEX person_key_linked;

@@ -35,6 +35,14 @@ CREATE INDEX person_key_linked ON person_key (linked_unit, key, person_id) WHERE
 DROP INDEX person_village;
 CREATE INDEX person_village ON person (village_code, id, active);
 
+-- unit.coverage repeats the unit's unit_coverage rows as "31,32,36", so
+-- that the account read on every request carries its unit's whole area and
+-- a reach needs no second query.
+ALTER TABLE unit ADD COLUMN coverage TEXT NOT NULL DEFAULT '';
+UPDATE unit SET coverage = (SELECT group_concat(province_code, ',') FROM
+    (SELECT province_code FROM unit_coverage c WHERE c.unit_id = unit.id ORDER BY province_code))
+WHERE EXISTS (SELECT 1 FROM unit_coverage c WHERE c.unit_id = unit.id);
+
 CREATE TABLE setting (
     name       TEXT PRIMARY KEY,
     value      TEXT NOT NULL,
@@ -43,6 +51,7 @@ CREATE TABLE setting (
 
 -- +goose Down
 DROP TABLE setting;
+ALTER TABLE unit DROP COLUMN coverage;
 DROP INDEX person_village;
 CREATE INDEX person_village ON person (village_code, id);
 DROP INDEX person_key_linked;

@@ -174,7 +174,7 @@ func testBulkLoad(t *testing.T, policy registry.IndexPolicy) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.ContainsFunc(res.Items, func(x registry.Person) bool { return x.ID == id }) {
+				if !slices.ContainsFunc(res.Items, func(x registry.Summary) bool { return x.ID == id }) {
 					t.Errorf("search %q (for %q) did not find #%d among %d", q, in.Name, id, res.Total)
 				}
 				checked++

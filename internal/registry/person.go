@@ -36,6 +36,38 @@ type Person struct {
 	Version            int            `json:"version"`
 }
 
+// Summary is a person as a search or listing shows them: enough to tell
+// people apart and pick the right one, nothing more. Address, phone, notes
+// and disabilities (health data, specific personal data under UU 27/2022
+// Pasal 4) are read only with the full record, whose every opening is
+// audited; a list of results is not. The fields are named as in Person.
+type Summary struct {
+	ID                 int64        `json:"id"`
+	NIK                NIK          `json:"nik"`
+	Name               string       `json:"name"`
+	Aliases            []string     `json:"aliases"`
+	Sex                Sex          `json:"sex"`
+	BirthDate          string       `json:"birth_date"`
+	BirthYear          int          `json:"birth_year"`
+	BirthYearEstimated bool         `json:"birth_year_estimated"`
+	Village            wilayah.Code `json:"village"`
+	Categories         []string     `json:"categories"`
+	Active             bool         `json:"active"`
+}
+
+// Birth is what is known of when someone was born.
+type Birth struct {
+	Date      string // YYYY-MM-DD, or ""
+	Year      int    // 0 when unknown
+	Estimated bool
+}
+
+// Born says when the person was born.
+func (p Person) Born() Birth { return Birth{p.BirthDate, p.BirthYear, p.BirthYearEstimated} }
+
+// Born says when the person was born.
+func (s Summary) Born() Birth { return Birth{s.BirthDate, s.BirthYear, s.BirthYearEstimated} }
+
 // Message is a note or warning as the API and UI show it: a catalog key and
 // its arguments, translated by the caller.
 type Message struct {

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -35,7 +36,7 @@ type Filter struct {
 
 // Result is one page of a search.
 type Result struct {
-	Items []Person
+	Items []Summary
 	Total int
 	// More is true when Total counts only part of the matches: a name search
 	// that found more than MaxCandidates (ranked no further: the user should
@@ -46,8 +47,8 @@ type Result struct {
 // MaxCandidates bounds how many matches a name search ranks. Above it the
 // search asks for more words rather than scoring thousands of rows: at 50
 // clients the cost of one query decides p99 (floors.md), and nobody reads
-// two hundred Sitis to find one.
-const MaxCandidates = 200
+// a hundred Sitis to find one.
+const MaxCandidates = 100
 
 // maxListDepth bounds OFFSET paging of plain listings and their counts
 // (floors.md: deep OFFSET costs ~1.4 s at p99 under load). Eighty pages of
@@ -105,13 +106,13 @@ func (b branch) keyCond() (string, []any) {
 	}
 }
 
-// Search finds people in reach. A name search reads the key index (one
-// range per branch and key), ranks at most MaxCandidates matches in Go and
-// reads the full records of one page; a NIK search reads the NIK index;
-// without a name the listing is by desa, then id.
+// Search finds people in reach, as summaries. A name search reads the key
+// index (one range per branch and key) with the summaries of the matches in
+// one query and ranks at most MaxCandidates of them in Go; a NIK search
+// reads the NIK index; without a name the listing is by desa, then id.
 func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, error) {
 	if reach.None() {
-		return Result{Items: []Person{}}, nil
+		return Result{Items: []Summary{}}, nil
 	}
 	size := f.Size
 	if size <= 0 || size > 100 {
@@ -144,12 +145,12 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 	}
 	bs := branches(reach, f.Within)
 	if len(bs) == 0 {
-		return Result{Items: []Person{}}, nil
+		return Result{Items: []Summary{}}, nil
 	}
 	keys := searchKeys(QueryKeys(words), year)
 	if len(words) > 0 && len(keys) == 0 {
 		// Only initials were typed: nothing to look up by name.
-		return Result{Items: []Person{}}, nil
+		return Result{Items: []Summary{}}, nil
 	}
 	if len(keys) == 0 {
 		if nik != "" && len(nik) == idDigits {
@@ -171,7 +172,7 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 	nq := NewNameQuery(words)
 	var hits []candidate
 	for _, c := range cands {
-		c.score = nq.Score(append([]string{c.name}, c.aliases...)...)
+		c.score = nq.Score(append([]string{c.Name}, c.Aliases...)...)
 		if c.score >= ScoreInitial {
 			hits = append(hits, c)
 		}
@@ -180,36 +181,49 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 		if hits[i].score != hits[j].score {
 			return hits[i].score > hits[j].score
 		}
-		if hits[i].name != hits[j].name {
-			return hits[i].name < hits[j].name
+		if hits[i].Name != hits[j].Name {
+			return hits[i].Name < hits[j].Name
 		}
-		return hits[i].id < hits[j].id
+		return hits[i].ID < hits[j].ID
 	})
-	res := Result{Total: len(hits), More: more, Items: []Person{}}
+	res := Result{Total: len(hits), More: more, Items: []Summary{}}
 	lo := min((page-1)*size, len(hits))
-	hi := min(lo+size, len(hits))
-	ids := make([]int64, 0, hi-lo)
-	for _, h := range hits[lo:hi] {
-		ids = append(ids, h.id)
-	}
-	if res.Items, err = s.byIDs(ctx, ids); err != nil {
-		return Result{}, err
+	for _, h := range hits[lo:min(lo+size, len(hits))] {
+		res.Items = append(res.Items, h.Summary)
 	}
 	return res, nil
 }
 
-// candidate is a match of the key index, with what ranking needs.
+const summaryColumns = `p.id, p.nik, p.name, p.aliases, p.sex, p.birth_date, p.birth_year, p.birth_year_estimated,
+	p.village_code, p.categories, p.active`
+
+// scanSummary reads summaryColumns, after any columns in before.
+func scanSummary(row interface{ Scan(...any) error }, before ...any) (Summary, error) {
+	var p Summary
+	var nik, birthDate sql.NullString
+	var birthYear sql.NullInt64
+	var aliases, cats string
+	err := row.Scan(append(before, &p.ID, &nik, &p.Name, &aliases, &p.Sex, &birthDate, &birthYear, &p.BirthYearEstimated,
+		&p.Village, &cats, &p.Active)...)
+	if err != nil {
+		return Summary{}, db.Err(err)
+	}
+	p.NIK, p.BirthDate, p.BirthYear = NIK(nik.String), birthDate.String, int(birthYear.Int64)
+	p.Aliases, p.Categories = splitList(aliases, "\n"), splitList(cats, ",")
+	return p, nil
+}
+
+// candidate is a match of the key index, as the page will show it, with
+// its score.
 type candidate struct {
-	id      int64
-	name    string
-	aliases []string
-	score   int
+	Summary
+	score int
 }
 
 // rankSample is how many matches a search too broad to rank (more than
 // MaxCandidates) still ranks, so that the answer shows a few names beside
 // "add a word": reading each costs a visit to the person table.
-const rankSample = 50
+const rankSample = 30
 
 // areaDriven reports whether a branch is read from its people rather than
 // from the key index: a kecamatan or desa holds a few hundred people,
@@ -281,15 +295,15 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 			// Each person of the area is looked up in the key index by the
 			// whole primary key: index probes, no range of a common word.
 			conds := append([]string{pc}, where...)
-			parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, p.id, p.name, p.aliases FROM person p
+			parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, %s FROM person p
 				WHERE %s AND EXISTS (SELECT 1 FROM person_key k WHERE %s AND %s AND k.person_id = p.id) LIMIT %d) b%d`,
-				i, strings.Join(conds, " AND "), inKeys, kc, MaxCandidates+1, i))
+				i, summaryColumns, strings.Join(conds, " AND "), inKeys, kc, MaxCandidates+1, i))
 			qargs = append(append(append(append(qargs, pa...), args...), keyArgs...), ka...)
 			continue
 		}
 		conds := append([]string{inKeys, kc, pc}, where...)
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, p.id, p.name, p.aliases FROM person_key k
-			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, strings.Join(conds, " AND "), limit, i))
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, %s FROM person_key k
+			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, summaryColumns, strings.Join(conds, " AND "), limit, i))
 		qargs = append(append(append(append(qargs, keyArgs...), ka...), pa...), args...)
 	}
 	rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
@@ -301,21 +315,19 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 	seen := map[int64]bool{}
 	var out []candidate
 	for rows.Next() {
-		var c candidate
 		var bi int
-		var aliases string
-		if err := rows.Scan(&bi, &c.id, &c.name, &aliases); err != nil {
-			return nil, false, db.Err(err)
+		sum, err := scanSummary(rows, &bi)
+		if err != nil {
+			return nil, false, err
 		}
 		perBranch[bi]++
 		// A person matching two keys (two readings of a word), or both by
 		// region and by link, is one candidate.
-		if seen[c.id] {
+		if seen[sum.ID] {
 			continue
 		}
-		seen[c.id] = true
-		c.aliases = splitList(aliases, "\n")
-		out = append(out, c)
+		seen[sum.ID] = true
+		out = append(out, candidate{Summary: sum})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, false, err
@@ -329,40 +341,6 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 	return out, more, nil
 }
 
-// byIDs reads full records in the order of ids.
-func (s *Store) byIDs(ctx context.Context, ids []int64) ([]Person, error) {
-	out := []Person{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.DB.Query(ctx, "SELECT "+personColumns+" FROM person p WHERE p.id IN ("+placeholders(len(ids))+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byID := map[int64]Person{}
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		byID[p.ID] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if p, ok := byID[id]; ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 // byNIK finds the holders of a whole NIK (one, or a few with duplicates)
 // through the NIK index, then keeps those in reach.
 func (s *Store) byNIK(ctx context.Context, bs []branch, where []string, args []any, page, size int) (Result, error) {
@@ -373,15 +351,15 @@ func (s *Store) byNIK(ctx context.Context, bs []branch, where []string, args []a
 		reach, rargs = append(reach, "("+c+")"), append(rargs, a...)
 	}
 	where = append(where, "("+strings.Join(reach, " OR ")+")")
-	rows, err := s.DB.Query(ctx, "SELECT "+personColumns+" FROM person p WHERE "+strings.Join(where, " AND ")+
+	rows, err := s.DB.Query(ctx, "SELECT "+summaryColumns+" FROM person p WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY p.id LIMIT 1000", append(args, rargs...)...)
 	if err != nil {
 		return Result{}, err
 	}
 	defer rows.Close()
-	var all []Person
+	var all []Summary
 	for rows.Next() {
-		p, err := scanPerson(rows)
+		p, err := scanSummary(rows)
 		if err != nil {
 			return Result{}, err
 		}
@@ -390,7 +368,7 @@ func (s *Store) byNIK(ctx context.Context, bs []branch, where []string, args []a
 	if err := rows.Err(); err != nil {
 		return Result{}, err
 	}
-	res := Result{Total: len(all), Items: []Person{}}
+	res := Result{Total: len(all), Items: []Summary{}}
 	lo := min((page-1)*size, len(all))
 	res.Items = append(res.Items, all[lo:min(lo+size, len(all))]...)
 	return res, nil
@@ -409,7 +387,7 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 		counts = append(counts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person p%s LIMIT %d) c%d", w, maxListDepth+1, i))
 		cargs = append(append(cargs, a...), args...)
 		rowsQ = append(rowsQ, fmt.Sprintf("SELECT * FROM (SELECT %s FROM person p%s ORDER BY p.village_code, p.id LIMIT %d) r%d",
-			personColumns, w, min(offset+size, maxListDepth), i))
+			summaryColumns, w, min(offset+size, maxListDepth), i))
 		rargs = append(append(rargs, a...), args...)
 	}
 	total := 0
@@ -429,7 +407,7 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 	if err := crows.Err(); err != nil {
 		return Result{}, err
 	}
-	res := Result{Total: min(total, maxListDepth), More: total > maxListDepth, Items: []Person{}}
+	res := Result{Total: min(total, maxListDepth), More: total > maxListDepth, Items: []Summary{}}
 	if offset >= maxListDepth || offset >= total {
 		return res, nil
 	}
@@ -444,7 +422,7 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 	}
 	defer rows.Close()
 	for rows.Next() {
-		p, err := scanPerson(rows)
+		p, err := scanSummary(rows)
 		if err != nil {
 			return Result{}, err
 		}

@@ -525,9 +525,15 @@ func TestStoreSearchBroad(t *testing.T) {
 			t.Errorf("siti in kecamatan 33.73.04: total %d (more %v), %v", res.Total, res.More, err)
 		}
 		// With a year, the year keys make it narrow again.
+		born1951 := 0
+		for i := range len(hs) {
+			if 1950+i%50 == 1951 {
+				born1951++
+			}
+		}
 		res, err = w.store.Search(ctx, w.salatiga, registry.Filter{Query: "siti 1951", Size: 100})
-		if err != nil || res.More || res.Total != 5 {
-			t.Errorf("siti 1951: total %d (more %v), want 5 (%v)", res.Total, res.More, err)
+		if err != nil || res.More || res.Total != born1951 {
+			t.Errorf("siti 1951: total %d (more %v), want %d (%v)", res.Total, res.More, born1951, err)
 		}
 	})
 }

@@ -51,18 +51,19 @@ func (v *peopleView) SexName(sx registry.Sex) string {
 
 // Birth says when a person was born: the date (DD-MM-YYYY) or the estimated
 // year, with the age.
-func (v *peopleView) Birth(p registry.Person) string {
+func (v *peopleView) Birth(p interface{ Born() registry.Birth }) string {
+	b := p.Born()
 	age := v.Age(p)
 	var s string
 	switch {
-	case p.BirthDate != "":
-		d, err := time.Parse(time.DateOnly, p.BirthDate)
+	case b.Date != "":
+		d, err := time.Parse(time.DateOnly, b.Date)
 		if err != nil {
-			return p.BirthDate
+			return b.Date
 		}
 		s = d.Format("02-01-2006")
-	case p.BirthYear != 0:
-		s = v.T("people.birth_estimated", p.BirthYear)
+	case b.Year != 0:
+		s = v.T("people.birth_estimated", b.Year)
 	default:
 		return "—"
 	}
@@ -74,9 +75,10 @@ func (v *peopleView) Birth(p registry.Person) string {
 
 // Age is the age in whole years today (WIB), or -1 when the birth is not
 // known. With only an estimated year it is the difference of years.
-func (v *peopleView) Age(p registry.Person) int {
-	if p.BirthDate != "" {
-		d, err := time.Parse(time.DateOnly, p.BirthDate)
+func (v *peopleView) Age(p interface{ Born() registry.Birth }) int {
+	b := p.Born()
+	if b.Date != "" {
+		d, err := time.Parse(time.DateOnly, b.Date)
 		if err != nil {
 			return -1
 		}
@@ -86,8 +88,8 @@ func (v *peopleView) Age(p registry.Person) int {
 		}
 		return max(age, 0)
 	}
-	if p.BirthYear != 0 {
-		return max(v.today.Year()-p.BirthYear, 0)
+	if b.Year != 0 {
+		return max(v.today.Year()-b.Year, 0)
 	}
 	return -1
 }
@@ -601,8 +603,8 @@ func (s *Server) personSetActive(w http.ResponseWriter, r *http.Request) {
 // People API.
 
 type personList struct {
-	Items []registry.Person `json:"items"`
-	Total int               `json:"total"`
+	Items []registry.Summary `json:"items"`
+	Total int                `json:"total"`
 	// More is true when the search matched more than it ranks: add a word,
 	// a birth year or a region.
 	More bool `json:"more"`

@@ -16,7 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -63,10 +64,22 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	var sdb *sql.DB
 	switch d {
 	case Postgres:
-		sdb, err = sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("db: %w", err)
 		}
+		// pgx prepares and caches each statement per connection; PostgreSQL
+		// then plans the first five executions for their values (about a
+		// millisecond each for a search, more than running it) and keeps
+		// re-planning any statement whose generic plan it prices higher.
+		// Our queries are written to follow one index whatever the values
+		// (a region or key range, an id), so one generic plan per statement
+		// is right and planning is paid once per connection. A URL that
+		// sets plan_cache_mode itself keeps its choice.
+		if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+		}
+		sdb = stdlib.OpenDB(*cfg)
 		// As many idle as open: closing and reopening connections under load
 		// costs PostgreSQL a process start each time.
 		sdb.SetMaxOpenConns(20)

@@ -40,7 +40,7 @@ type Result struct {
 	Total int
 	// More is true when Total counts only part of the matches: a name search
 	// that found more than MaxCandidates (ranked no further: the user should
-	// add a word, a year or a region), or a listing deeper than maxListDepth.
+	// add a word, a year or a region), or a listing deeper than MaxListDepth.
 	More bool
 }
 
@@ -50,11 +50,11 @@ type Result struct {
 // a hundred Sitis to find one.
 const MaxCandidates = 100
 
-// maxListDepth bounds OFFSET paging of plain listings and their counts
+// MaxListDepth bounds OFFSET paging of plain listings and their counts
 // (floors.md: deep OFFSET costs ~1.4 s at p99 under load). Eighty pages of
 // 25 is more than anyone pages through; past it the answer says "more" and
 // the user narrows the region or adds a category or a name.
-const maxListDepth = 2000
+const MaxListDepth = 2000
 
 // branch is one disjoint part of a reach, as conditions on person p.
 type branch struct {
@@ -374,7 +374,7 @@ func (s *Store) byNIK(ctx context.Context, bs []branch, where []string, args []a
 	return res, nil
 }
 
-// list pages through people in reach by desa, then id, up to maxListDepth
+// list pages through people in reach by desa, then id, up to MaxListDepth
 // rows deep: each branch reads at most the rows up to the page's end, in
 // index order, and the page is cut from their merge.
 func (s *Store) list(ctx context.Context, bs []branch, where []string, args []any, page, size int) (Result, error) {
@@ -384,10 +384,10 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 	for i, b := range bs {
 		c, a := b.personCond()
 		w := " WHERE " + strings.Join(append([]string{c}, where...), " AND ")
-		counts = append(counts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person p%s LIMIT %d) c%d", w, maxListDepth+1, i))
+		counts = append(counts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person p%s LIMIT %d) c%d", w, MaxListDepth+1, i))
 		cargs = append(append(cargs, a...), args...)
 		rowsQ = append(rowsQ, fmt.Sprintf("SELECT * FROM (SELECT %s FROM person p%s ORDER BY p.village_code, p.id LIMIT %d) r%d",
-			summaryColumns, w, min(offset+size, maxListDepth), i))
+			summaryColumns, w, min(offset+size, MaxListDepth), i))
 		rargs = append(append(rargs, a...), args...)
 	}
 	total := 0
@@ -407,8 +407,8 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 	if err := crows.Err(); err != nil {
 		return Result{}, err
 	}
-	res := Result{Total: min(total, maxListDepth), More: total > maxListDepth, Items: []Summary{}}
-	if offset >= maxListDepth || offset >= total {
+	res := Result{Total: min(total, MaxListDepth), More: total > MaxListDepth, Items: []Summary{}}
+	if offset >= MaxListDepth || offset >= total {
 		return res, nil
 	}
 	query := strings.Join(rowsQ, " UNION ALL ")

@@ -296,8 +296,8 @@ func (r report) markdown() string {
 				}
 			}
 			if slow.Class != "" {
-				p("  Alone, the costliest kind of request is *%s* (mean %s, p99 %s; %.0f %% of them over %d matches),\n",
-					slow.Class, fmtNs(slow.Stats.Mean), fmtNs(slow.Stats.P99), 100*slow.More, registry.MaxCandidates)
+				p("  Alone, the costliest kind of request is *%s* (mean %s, p99 %s; %.0f %% of them answered `more`),\n",
+					slow.Class, fmtNs(slow.Stats.Mean), fmtNs(slow.Stats.P99), 100*slow.More)
 				p("  the cheapest *%s* (mean %s): under %d clients on %d cores, a request waits for the costly ones.\n",
 					fast.Class, fmtNs(fast.Stats.Mean), r.Options.clients, r.Machine.Cores)
 			}
@@ -371,7 +371,8 @@ func (r report) peopleMarkdown(p func(string, ...any)) {
 			p("The same queries by kind, `registry.Store.Search` called directly with the worker's reach, one caller\n")
 			p("and nothing else running (the server stopped), for up to %s each: what one request costs the\n", 2*r.Options.inProcess)
 			p("database before any queueing. *results*: the mean `total`; *too many*: the share answered with\n")
-			p("`more` (over %d matches, ranked no further).\n\n", registry.MaxCandidates)
+			p("`more`: a search over %d matches, ranked on a sample; a listing deeper than the %d rows it pages.\n\n",
+				registry.MaxCandidates, registry.MaxListDepth)
 			p("| kind | example | calls | mean | p50 | p99 | results | too many |\n|---|---|--:|--:|--:|--:|--:|--:|\n")
 			for _, c := range pr.InProcess {
 				p("| %s | `%s` | %d | %s | %s | %s | %.0f | %.0f %% |\n", c.Class, c.Example, c.Stats.Calls,

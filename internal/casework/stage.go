@@ -173,25 +173,22 @@ func Decide(s State, e Event, by Actor) (State, *Refusal) {
 		}
 		return next, nil
 	case SubmitAssessment:
-		switch s.Assessment {
-		case Draft:
-			next.Assessment = Submitted
+		if ok, r := submit(&next.Assessment); r != nil {
+			return State{}, r
+		} else if ok {
 			return next, nil
-		case Submitted:
-			return refuse(CodeApprovalRequired)
-		case Approved:
+		}
+		if s.Assessment == Approved {
 			return refuse(CodeAlreadyApproved)
 		}
 		return refuse(CodeAssessmentRequired) // nothing written, or returned and not yet revised
 	case ApproveAssessment, ReturnAssessment:
-		if s.Assessment != Submitted {
-			return refuse(CodeSubmissionRequired)
+		if r := review(&next.Assessment, e.Action == ApproveAssessment); r != nil {
+			return State{}, r
 		}
-		if e.Action == ReturnAssessment {
-			next.Assessment = Returned
-			return next, nil
+		if next.Assessment == Approved {
+			next.Stage = RencanaIntervensi
 		}
-		next.Assessment, next.Stage = Approved, RencanaIntervensi
 		return next, nil
 
 	case SavePlan:
@@ -205,28 +202,24 @@ func Decide(s State, e Event, by Actor) (State, *Refusal) {
 		next.Plan = Draft
 		return next, nil
 	case SubmitPlan:
-		switch s.Plan {
-		case Draft:
-			next.Plan = Submitted
+		if ok, r := submit(&next.Plan); r != nil {
+			return State{}, r
+		} else if ok {
 			return next, nil
-		case Submitted:
-			return refuse(CodeApprovalRequired)
 		}
 		if s.Assessment != Approved {
 			return refuse(CodeAssessmentRequired)
 		}
 		return refuse(CodePlanRequired)
 	case ApprovePlan, ReturnPlan:
-		if s.Plan != Submitted {
-			return refuse(CodeSubmissionRequired)
+		if r := review(&next.Plan, e.Action == ApprovePlan); r != nil {
+			return State{}, r
 		}
-		if e.Action == ReturnPlan {
-			next.Plan = Returned
-			return next, nil
-		}
-		next.Plan, next.PlanInForce = Approved, true
-		if s.Stage == RencanaIntervensi {
-			next.Stage = Intervensi
+		if next.Plan == Approved {
+			next.PlanInForce = true
+			if s.Stage == RencanaIntervensi {
+				next.Stage = Intervensi
+			}
 		}
 		return next, nil
 
@@ -270,17 +263,14 @@ func Decide(s State, e Event, by Actor) (State, *Refusal) {
 		next.Termination, next.TerminationReason = Submitted, e.Reason
 		return next, nil
 	case ApproveTermination, ReturnTermination:
-		if s.Termination != Submitted {
-			return refuse(CodeSubmissionRequired)
+		if r := review(&next.Termination, e.Action == ApproveTermination); r != nil {
+			return State{}, r
 		}
-		if e.Action == ReturnTermination {
-			next.Termination = Returned
-			return next, nil
-		}
-		next.Termination = Approved
-		next.Stage = Terminasi
-		if s.TerminationReason.FollowUp() {
-			next.Stage = BimbinganLanjut
+		if next.Termination == Approved {
+			next.Stage = Terminasi
+			if s.TerminationReason.FollowUp() {
+				next.Stage = BimbinganLanjut
+			}
 		}
 		return next, nil
 
@@ -315,4 +305,31 @@ func Decide(s State, e Event, by Actor) (State, *Refusal) {
 		return next, nil
 	}
 	return refuse(CodeWrongStage)
+}
+
+// submit sends a draft for approval. It reports whether it did, or the
+// refusal when the document is already waiting; otherwise the caller says
+// what is missing.
+func submit(r *Review) (bool, *Refusal) {
+	switch *r {
+	case Draft:
+		*r = Submitted
+		return true, nil
+	case Submitted:
+		return false, &Refusal{Code: CodeApprovalRequired}
+	}
+	return false, nil
+}
+
+// review is a supervisor's answer to a submitted document: approved, or
+// returned for revision.
+func review(r *Review, approve bool) *Refusal {
+	if *r != Submitted {
+		return &Refusal{Code: CodeSubmissionRequired}
+	}
+	*r = Returned
+	if approve {
+		*r = Approved
+	}
+	return nil
 }

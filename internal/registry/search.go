@@ -197,14 +197,14 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 const summaryColumns = `p.id, p.nik, p.name, p.aliases, p.sex, p.birth_date, p.birth_year, p.birth_year_estimated,
 	p.village_code, p.categories, p.active`
 
-// scanSummary reads summaryColumns, after any columns in before.
-func scanSummary(row interface{ Scan(...any) error }, before ...any) (Summary, error) {
+// scanSummary reads summaryColumns.
+func scanSummary(row interface{ Scan(...any) error }) (Summary, error) {
 	var p Summary
 	var nik, birthDate sql.NullString
 	var birthYear sql.NullInt64
 	var aliases, cats string
-	err := row.Scan(append(before, &p.ID, &nik, &p.Name, &aliases, &p.Sex, &birthDate, &birthYear, &p.BirthYearEstimated,
-		&p.Village, &cats, &p.Active)...)
+	err := row.Scan(&p.ID, &nik, &p.Name, &aliases, &p.Sex, &birthDate, &birthYear, &p.BirthYearEstimated,
+		&p.Village, &cats, &p.Active)
 	if err != nil {
 		return Summary{}, db.Err(err)
 	}
@@ -245,7 +245,8 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 	inKeys := "k.key IN (" + placeholders(len(keys)) + ")"
 	limit, more := MaxCandidates+1, false
 	if broad {
-		// A single common word: count in the index first.
+		// A single common word: count in the index first, all branches
+		// together, up to one more than can be ranked.
 		var parts []string
 		var qargs []any
 		for i, b := range bs {
@@ -253,27 +254,18 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 				continue
 			}
 			kc, ka := b.keyCond()
-			parts = append(parts, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM person_key k WHERE %s AND %s LIMIT %d) n%d",
+			parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT 1 AS one FROM person_key k WHERE %s AND %s LIMIT %d) n%d",
 				inKeys, kc, MaxCandidates+1, i))
 			qargs = append(append(qargs, keyArgs...), ka...)
 		}
 		if len(parts) > 0 {
-			rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
+			var n int
+			err := s.DB.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) n", strings.Join(parts, " UNION ALL "),
+				MaxCandidates+1), qargs...).Scan(&n)
 			if err != nil {
-				return nil, false, err
+				return nil, false, db.Err(err)
 			}
-			for rows.Next() {
-				var n int
-				if err := rows.Scan(&n); err != nil {
-					rows.Close()
-					return nil, false, db.Err(err)
-				}
-				more = more || n > MaxCandidates
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, false, err
-			}
+			more = n > MaxCandidates
 		}
 		if more {
 			// The sample is shared by the branches the index is read for.
@@ -295,32 +287,35 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 			// Each person of the area is looked up in the key index by the
 			// whole primary key: index probes, no range of a common word.
 			conds := append([]string{pc}, where...)
-			parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, %s FROM person p
+			parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM person p
 				WHERE %s AND EXISTS (SELECT 1 FROM person_key k WHERE %s AND %s AND k.person_id = p.id) LIMIT %d) b%d`,
-				i, summaryColumns, strings.Join(conds, " AND "), inKeys, kc, MaxCandidates+1, i))
+				summaryColumns, strings.Join(conds, " AND "), inKeys, kc, MaxCandidates+1, i))
 			qargs = append(append(append(append(qargs, pa...), args...), keyArgs...), ka...)
 			continue
 		}
 		conds := append([]string{inKeys, kc, pc}, where...)
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %d AS branch, %s FROM person_key k
-			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, i, summaryColumns, strings.Join(conds, " AND "), limit, i))
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM person_key k
+			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, summaryColumns, strings.Join(conds, " AND "), limit, i))
 		qargs = append(append(append(append(qargs, keyArgs...), ka...), pa...), args...)
 	}
-	rows, err := s.DB.Query(ctx, strings.Join(parts, " UNION ALL "), qargs...)
+	// The branches are read in turn and the whole stops at one row more
+	// than can be ranked: past that the answer is "more" whichever branch
+	// the rows came from, and every row read costs a visit to the person
+	// table.
+	rows, err := s.DB.Query(ctx, fmt.Sprintf("%s LIMIT %d", strings.Join(parts, " UNION ALL "), MaxCandidates+1), qargs...)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
-	perBranch := make([]int, len(bs))
+	read := 0 // rows, before duplicates are dropped
 	seen := map[int64]bool{}
 	var out []candidate
 	for rows.Next() {
-		var bi int
-		sum, err := scanSummary(rows, &bi)
+		sum, err := scanSummary(rows)
 		if err != nil {
 			return nil, false, err
 		}
-		perBranch[bi]++
+		read++
 		// A person matching two keys (two readings of a word), or both by
 		// region and by link, is one candidate.
 		if seen[sum.ID] {
@@ -332,9 +327,7 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	for _, n := range perBranch {
-		more = more || n > MaxCandidates
-	}
+	more = more || read > MaxCandidates
 	if len(out) > MaxCandidates {
 		out, more = out[:MaxCandidates], true
 	}

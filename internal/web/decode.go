@@ -169,6 +169,22 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// idAndForm reads the {id} of a route and parses the posted form, failing
+// the request (and returning false) when either is malformed: the start of
+// every form that changes one record.
+func (s *Server) idAndForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // maxQueryInt caps integer query parameters so that an offset computed as
 // (page-1) × size cannot overflow: a huge page must give an empty page, not
 // a negative offset (a panic in a slice, an SQL error, or page 1).

@@ -154,19 +154,8 @@ func (s *Server) personExtra(r *http.Request, reach registry.Reach, person regis
 // personForExtra reads the person a form of the record page is sent to.
 // A re-render after a refusal is not a new opening of the record.
 func (s *Server) personForExtra(w http.ResponseWriter, r *http.Request) (registry.Reach, registry.Person, bool) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return registry.Reach{}, registry.Person{}, false
-	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return registry.Reach{}, registry.Person{}, false
-	}
-	person, err := s.people.Get(r.Context(), actor(r), reach, id, false)
-	if err != nil {
-		s.fail(w, r, err)
+	reach, person, ok := s.personOf(w, r, false)
+	if !ok {
 		return registry.Reach{}, registry.Person{}, false
 	}
 	if err := parseForm(w, r); err != nil {

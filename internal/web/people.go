@@ -248,14 +248,19 @@ func peopleFilter(r *http.Request) registry.Filter {
 	return f
 }
 
-func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) {
+// searchPeople runs the search of the list page and of the API alike.
+func (s *Server) searchPeople(r *http.Request) (registry.Filter, registry.Result, error) {
 	reach, err := s.reach(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return registry.Filter{}, registry.Result{}, err
 	}
 	f := peopleFilter(r)
 	res, err := s.people.Search(r.Context(), reach, f)
+	return f, res, err
+}
+
+func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) {
+	f, res, err := s.searchPeople(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -377,13 +382,8 @@ func (s *Server) newPersonPage(r *http.Request, person registry.Person) *personP
 
 // personPage opens a person's full record; every opening is audited.
 func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
-	id, reach, ok := s.idAndReach(w, r)
+	_, person, ok := s.personOf(w, r, true)
 	if !ok {
-		return
-	}
-	person, err := s.people.Get(r.Context(), actor(r), reach, id, true)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	p := s.newPersonPage(r, person)
@@ -504,39 +504,20 @@ func (s *Server) personNewForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		in, year := personInputFromForm(r.PostForm)
-		s.failForm(w, r, 0, in, year, err)
-		return
-	}
 	reach, err := s.reach(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	in, year := personInputFromForm(r.PostForm)
-	saved, err := s.people.Create(r.Context(), actor(r), reach, in)
-	if err != nil {
-		s.failForm(w, r, 0, in, year, err)
-		return
-	}
-	// The record is shown at once with its notes and warnings (they are in
-	// the user's language with their values, which a redirect could not
-	// carry); it is the worker's own entry, not a new opening to audit.
-	p := s.newPersonPage(r, saved.Person)
-	p.Created, p.Messages = true, s.translate(r, saved.Messages)
-	s.showPerson(w, r, http.StatusOK, p)
+	s.savePersonForm(w, r, 0, func(in registry.Input) (registry.Saved, error) {
+		return s.people.Create(r.Context(), actor(r), reach, in)
+	})
 }
 
 func (s *Server) personEditForm(w http.ResponseWriter, r *http.Request) {
-	id, reach, ok := s.idAndReach(w, r)
-	if !ok {
-		return
-	}
 	// The form shows the whole record: an opening like the record page.
-	person, err := s.people.Get(r.Context(), actor(r), reach, id, true)
-	if err != nil {
-		s.fail(w, r, err)
+	_, person, ok := s.personOf(w, r, true)
+	if !ok {
 		return
 	}
 	in := inputOf(person)
@@ -544,7 +525,7 @@ func (s *Server) personEditForm(w http.ResponseWriter, r *http.Request) {
 	if in.BirthYear != 0 {
 		year = strconv.Itoa(in.BirthYear)
 	}
-	s.render(w, r, http.StatusOK, "person_form", s.newPersonForm(r, id, in, year))
+	s.render(w, r, http.StatusOK, "person_form", s.newPersonForm(r, person.ID, in, year))
 }
 
 func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
@@ -552,19 +533,31 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		in, year := personInputFromForm(r.PostForm)
-		s.failForm(w, r, id, in, year, err)
+	s.savePersonForm(w, r, id, func(in registry.Input) (registry.Saved, error) {
+		return s.people.Update(r.Context(), actor(r), reach, id, in)
+	})
+}
+
+// savePersonForm reads a posted person form (id 0 for a new person) and
+// saves it with save. A refusal shows the form again as typed; a success
+// shows the record at once with its notes and warnings (they are in the
+// user's language with their values, which a redirect could not carry); it
+// is the worker's own entry, not a new opening to audit.
+func (s *Server) savePersonForm(w http.ResponseWriter, r *http.Request, id int64, save func(registry.Input) (registry.Saved, error)) {
+	perr := parseForm(w, r)
+	in, year := personInputFromForm(r.PostForm)
+	if perr != nil {
+		s.failForm(w, r, id, in, year, perr)
 		return
 	}
-	in, year := personInputFromForm(r.PostForm)
-	saved, err := s.people.Update(r.Context(), actor(r), reach, id, in)
+	saved, err := save(in)
 	if err != nil {
 		s.failForm(w, r, id, in, year, err)
 		return
 	}
 	p := s.newPersonPage(r, saved.Person)
-	p.Saved, p.Messages = true, s.translate(r, saved.Messages)
+	p.Created, p.Saved = id == 0, id != 0
+	p.Messages = s.translate(r, saved.Messages)
 	s.showPerson(w, r, http.StatusOK, p)
 }
 
@@ -642,13 +635,7 @@ func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	reach, err := s.reach(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := peopleFilter(r)
-	res, err := s.people.Search(r.Context(), reach, f)
+	f, res, err := s.searchPeople(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -658,13 +645,8 @@ func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiPerson(w http.ResponseWriter, r *http.Request) {
-	id, reach, ok := s.idAndReach(w, r)
+	_, p, ok := s.personOf(w, r, true)
 	if !ok {
-		return
-	}
-	p, err := s.people.Get(r.Context(), actor(r), reach, id, true)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, personRead{Person: p, Warnings: s.translate(r, s.people.Warnings(p))})
@@ -723,13 +705,8 @@ func (s *Server) apiPersonCreate(w http.ResponseWriter, r *http.Request) {
 // apiPersonUpdate applies a PATCH: fields left out keep their value;
 // version is required so that a stale edit is refused with 409.
 func (s *Server) apiPersonUpdate(w http.ResponseWriter, r *http.Request) {
-	id, reach, ok := s.idAndReach(w, r)
+	reach, cur, ok := s.personOf(w, r, false)
 	if !ok {
-		return
-	}
-	cur, err := s.people.Get(r.Context(), actor(r), reach, id, false)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	in := inputOf(cur)
@@ -744,7 +721,7 @@ func (s *Server) apiPersonUpdate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, f.Err())
 		return
 	}
-	saved, err := s.people.Update(r.Context(), actor(r), reach, id, in)
+	saved, err := s.people.Update(r.Context(), actor(r), reach, cur.ID, in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -841,4 +818,20 @@ func (s *Server) idAndReach(w http.ResponseWriter, r *http.Request) (int64, regi
 		return 0, registry.Reach{}, false
 	}
 	return id, reach, true
+}
+
+// personOf reads the person of a route's {id} in the caller's reach,
+// failing the request (and returning false) when it cannot be had. audited
+// says this is an opening of the full record (registry.Store.Get).
+func (s *Server) personOf(w http.ResponseWriter, r *http.Request, audited bool) (registry.Reach, registry.Person, bool) {
+	id, reach, ok := s.idAndReach(w, r)
+	if !ok {
+		return registry.Reach{}, registry.Person{}, false
+	}
+	person, err := s.people.Get(r.Context(), actor(r), reach, id, audited)
+	if err != nil {
+		s.fail(w, r, err)
+		return registry.Reach{}, registry.Person{}, false
+	}
+	return reach, person, true
 }

@@ -109,6 +109,24 @@ func (b *Base) WithPicker(p RegionPicker) pickerView { return pickerView{b, p} }
 // WithPager prepares paging links for the "pager" partial.
 func (b *Base) WithPager(p Pager) pagerView { return pagerView{b, p} }
 
+// contactView hands the "contactFields" partial the page (for T) and a
+// form's region picker, street address and phone with their errors: where a
+// person or a unit is and how to reach them, marked up once for both forms.
+type contactView struct {
+	*Base
+	Picker       RegionPicker
+	Errors       FormErrors
+	AddressLabel string // translated: a person's form asks for the street only
+	Address      string
+	Phone        string
+}
+
+// WithContact prepares a form's region, address and phone for the
+// "contactFields" partial.
+func (b *Base) WithContact(picker RegionPicker, errs FormErrors, addressLabel, address, phone string) contactView {
+	return contactView{Base: b, Picker: picker, Errors: errs, AddressLabel: addressLabel, Address: address, Phone: phone}
+}
+
 // LevelKey is the catalog key of a region level.
 func (b *Base) LevelKey(l wilayah.Level) string { return levelKeys[l] }
 

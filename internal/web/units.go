@@ -164,13 +164,8 @@ func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	in := unitInputFromForm(r.PostForm)

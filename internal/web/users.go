@@ -162,17 +162,12 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id int64, pass
 }
 
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	in := userInputFromForm(r.PostForm)
-	_, err = access.UpdateUser(r.Context(), s.db, actor(r), scope(r), id, in)
+	_, err := access.UpdateUser(r.Context(), s.db, actor(r), scope(r), id, in)
 	if fe, status, ok := s.formFailure(r, err); ok {
 		cur, gerr := access.GetUserInScope(r.Context(), s.db, scope(r), id)
 		if gerr != nil {
@@ -197,13 +192,8 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userSetActive(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.idAndForm(w, r)
+	if !ok {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))

@@ -45,19 +45,19 @@ const (
 
 // State is what the rules need to know of a case.
 type State struct {
-	Stage      Stage
-	Assessment Review // the assessment of the current cycle
-	Plan       Review // the newest version of the plan
+	Stage      Stage  `json:"stage"`
+	Assessment Review `json:"assessment"` // the assessment of the current cycle
+	Plan       Review `json:"plan"`       // the newest version of the plan
 	// PlanInForce is true once a version of the plan was approved: a newer
 	// draft does not suspend the approved one.
-	PlanInForce bool
-	Termination Review
+	PlanInForce bool   `json:"plan_in_force"`
+	Termination Review `json:"termination"`
 	// TerminationReason is the reason of the request under review or
 	// approved.
-	TerminationReason Reason
+	TerminationReason Reason `json:"termination_reason"`
 	// Emergency is true while the emergency window runs: basic needs may be
-	// given before the assessment (EmergencyWindow).
-	Emergency bool
+	// given before the assessment (DefaultEmergencyWindow).
+	Emergency bool `json:"-"`
 }
 
 // Actor is how the one acting stands to the case.

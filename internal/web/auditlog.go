@@ -22,7 +22,7 @@ type auditForm struct {
 	Entity, EntityID, Actor, Action, From, To string
 }
 
-var auditEntities = []string{"user", "unit", "person", "household", "consent"}
+var auditEntities = []string{"user", "unit", "person", "household", "consent", "case"}
 var auditActions = []string{audit.Create, audit.Update, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew, audit.TokenDrop, audit.Read}
 
 // Entities lists the kinds of record in the log, for the filter.
@@ -123,7 +123,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
 }
 
 // personalEntities are the records whose contents are personal data.
-var personalEntities = map[string]bool{"person": true, "household": true, "consent": true}
+var personalEntities = map[string]bool{"person": true, "household": true, "consent": true, "case": true}
 
 // redactPersonal drops the before/after contents of changes to personal
 // records: the audit log's readers (admins) may see who changed or opened

@@ -267,6 +267,12 @@ func (s *Store) BulkLoad(ctx context.Context, actor audit.Actor, src iter.Seq[Bu
 	for {
 		more, err := l.batch(ctx, next, &res)
 		if err != nil {
+			if ctx.Err() != nil {
+				// Stopped: whatever failed (a statement on a connection
+				// database/sql closed because of the cancellation) is its
+				// consequence, and the caller must know the load can resume.
+				return res, ctx.Err()
+			}
 			return res, err
 		}
 		if o.Progress != nil && l.batches > 0 {

@@ -794,8 +794,8 @@ func (s *Server) apiPersonSetActive(w http.ResponseWriter, r *http.Request, body
 // count, never a record.
 func (s *Server) peopleCount(ctx context.Context, u *access.User, region wilayah.Code, all bool) (n int, more bool, err error) {
 	if u.Role.Can(access.ReadPeople) {
-		res, err := s.people.Search(ctx, registry.ReachOf(*u), registry.Filter{Size: 1})
-		return res.Total, res.More, err
+		n, err := s.people.CountReach(ctx, registry.ReachOf(*u))
+		return n, false, err
 	}
 	if region == "" && !all {
 		return 0, false, nil

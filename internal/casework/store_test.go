@@ -9,7 +9,6 @@ import (
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/casework"
-	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
 	"github.com/layan-id/layan/internal/registry"
 )
@@ -30,16 +29,7 @@ func newWorld(t *testing.T, engine string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unit := func(name, region string) int64 {
-		var id int64
-		err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-			VALUES ('dinsos_kabkota', ?, ?, ?, ?, ?) RETURNING id`, name, region, region[:2], db.Now(), db.Now()).Scan(&id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	sal, mks := unit("Dinas Sosial Kota Salatiga", "33.73"), unit("Dinas Sosial Kota Makassar", "73.71")
+	sal, mks := dbtest.Unit(t, d, "Dinas Sosial Kota Salatiga", "33.73"), dbtest.Unit(t, d, "Dinas Sosial Kota Makassar", "73.71")
 	user := func(name string, role access.Role, unitID int64) access.User {
 		u, _, err := access.CreateUser(ctx, d, audit.System("test"), access.Scope{All: true},
 			access.UserInput{Username: name, FullName: name, Role: role, UnitID: unitID})

@@ -30,16 +30,7 @@ func newWorld(t *testing.T, engine string) world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	unitID := func(name, region string) int64 {
-		var id int64
-		err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-			VALUES ('dinsos_kabkota', ?, ?, ?, ?, ?) RETURNING id`, name, region, region[:2], db.Now(), db.Now()).Scan(&id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	sal, mks := unitID("Dinas Sosial Kota Salatiga", "33.73"), unitID("Dinas Sosial Kota Makassar", "73.71")
+	sal, mks := dbtest.Unit(t, d, "Dinas Sosial Kota Salatiga", "33.73"), dbtest.Unit(t, d, "Dinas Sosial Kota Makassar", "73.71")
 	today := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	return world{
 		store:      &registry.Store{DB: d, Regions: ix, Now: func() time.Time { return today }},

@@ -288,3 +288,17 @@ func postgresCopy(t testing.TB) string {
 	})
 	return withDatabase(PostgresURL(), name)
 }
+
+// Unit adds a Dinas Sosial kab/kota unit for region (a kab/kota code) and
+// returns its id: the unit that store tests register people and open
+// cases at, without the validation of the unit package.
+func Unit(t testing.TB, d *db.DB, name, region string) int64 {
+	t.Helper()
+	var id int64
+	err := d.QueryRow(context.Background(), `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
+		VALUES ('dinsos_kabkota', ?, ?, ?, ?, ?) RETURNING id`, name, region, region[:2], db.Now(), db.Now()).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -10,23 +11,25 @@ import (
 )
 
 // unitArea is the region of a unit and the provinces a sentra covers: where
-// the people live whom its workers reach without a link (ReachOf).
+// the people live whom its workers reach without a link. It reads the same
+// columns as the account (access.User.UnitRegion, UnitCoverage) that
+// ReachOf builds a reach from, so the two cannot disagree.
 func unitArea(ctx context.Context, q db.Q, unitID int64) ([]wilayah.Code, error) {
-	rows, err := q.Query(ctx, `SELECT region_code FROM unit WHERE id = ?
-		UNION ALL SELECT province_code FROM unit_coverage WHERE unit_id = ?`, unitID, unitID)
+	var region, coverage string
+	err := db.Err(q.QueryRow(ctx, "SELECT region_code, coverage FROM unit WHERE id = ?", unitID).Scan(&region, &coverage))
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var area []wilayah.Code
-	for rows.Next() {
-		var c wilayah.Code
-		if err := rows.Scan(&c); err != nil {
-			return nil, db.Err(err)
+	area := []wilayah.Code{wilayah.Code(region)}
+	for _, c := range strings.Split(coverage, ",") {
+		if c != "" {
+			area = append(area, wilayah.Code(c))
 		}
-		area = append(area, c)
 	}
-	return area, rows.Err()
+	return area, nil
 }
 
 // linkedUnit is a person's linked_unit: the registering unit when the

@@ -147,7 +147,8 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 	if len(bs) == 0 {
 		return Result{Items: []Summary{}}, nil
 	}
-	keys := searchKeys(QueryKeys(words), year)
+	keyed := QueryKeys(words)
+	keys := searchKeys(keyed, year)
 	if len(words) > 0 && len(keys) == 0 {
 		// Only initials were typed: nothing to look up by name.
 		return Result{Items: []Summary{}}, nil
@@ -162,7 +163,7 @@ func (s *Store) Search(ctx context.Context, reach Reach, f Filter) (Result, erro
 	// One word without a year and no category: the only kind of search
 	// that often matches more than can be ranked (floors.md: a common name
 	// has thousands of rows in a province).
-	broad := year == 0 && countKeyed(QueryKeys(words)) == 1 && f.Category == ""
+	broad := year == 0 && countKeyed(keyed) == 1 && f.Category == ""
 	cands, more, err := s.candidates(ctx, bs, keys, broad, where, args)
 	if err != nil {
 		return Result{}, err

@@ -325,6 +325,9 @@ func TestStoreReachByLink(t *testing.T) {
 			if _, err := tx.Exec(ctx, "INSERT INTO unit_coverage (unit_id, province_code) VALUES (?, '73')", w.salatigaID); err != nil {
 				return err
 			}
+			if _, err := tx.Exec(ctx, "UPDATE unit SET coverage = '73' WHERE id = ?", w.salatigaID); err != nil {
+				return err
+			}
 			return registry.RelinkUnit(ctx, tx, w.salatigaID)
 		}); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package unit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -435,6 +436,41 @@ func TestStoreNames(t *testing.T) {
 		}
 		if got, err := unit.Names(ctx, w.d, nil); err != nil || len(got) != 0 {
 			t.Errorf("Names(nil) = %v, %v", got, err)
+		}
+	})
+}
+
+// AreaChanged is told, in Update's transaction, when and only when a unit's
+// region or coverage changed; its error undoes the whole update.
+func TestUpdateAreaChanged(t *testing.T) {
+	forEngines(t, func(t *testing.T, w *world) {
+		all := access.Scope{All: true}
+		b := w.units["bekasi"]
+		var told []int64
+		hook := func(ctx context.Context, tx *db.Tx, id int64) error { told = append(told, id); return nil }
+		input := func(u unit.Unit) unit.Input {
+			return unit.Input{Type: u.Type, Name: u.Name, Region: u.Region, Address: u.Address, Phone: u.Phone,
+				Coverage: u.Coverage, Version: u.Version}
+		}
+		in := input(b)
+		in.Phone = "021 1"
+		b, err := unit.Update(ctx, w.d, w.ix, system, all, b.ID, in, hook)
+		if err != nil || len(told) != 0 {
+			t.Fatalf("phone change: told %v, %v", told, err)
+		}
+		in = input(b)
+		in.Coverage = []wilayah.Code{"31", "32"}
+		if b, err = unit.Update(ctx, w.d, w.ix, system, all, b.ID, in, hook); err != nil || len(told) != 1 {
+			t.Fatalf("coverage change: told %v, %v", told, err)
+		}
+		failing := func(context.Context, *db.Tx, int64) error { return errors.New("relink failed") }
+		in = input(b)
+		in.Region = "32.16"
+		if _, err := unit.Update(ctx, w.d, w.ix, system, all, b.ID, in, failing); err == nil {
+			t.Fatal("a failing hook did not fail the update")
+		}
+		if got, _ := unit.Get(ctx, w.d, all, b.ID); got.Region != "32.75" || got.Version != b.Version {
+			t.Errorf("a failed update left %s v%d, want 32.75 v%d", got.Region, got.Version, b.Version)
 		}
 	})
 }

@@ -198,20 +198,7 @@ func (r report) markdown() string {
 		}
 		p("%s. Seen from the clients:\n\n", e.Version)
 		base, _ := e.scenario(scBaseline)
-		p("| scenario | requests | req/s | p50 | p90 | p99 | max | p50 ÷ base | p99 ÷ base | errors |\n")
-		p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-		for _, s := range e.Scenarios {
-			res := s.Result
-			p("| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n", scenarioTitles[s.Name], res.Requests(), res.Rate(),
-				fmtDur(res.Percentile(50)), fmtDur(res.Percentile(90)), fmtDur(res.Percentile(99)), fmtDur(res.Max()),
-				ratio(res.Percentile(50), base.Result.Percentile(50)), ratio(res.Percentile(99), base.Result.Percentile(99)),
-				res.Errors)
-		}
-		for _, s := range e.Scenarios {
-			if s.Result.FirstError != "" {
-				p("\nFirst error in %s: `%s`.\n", s.Name, s.Result.FirstError)
-			}
-		}
+		clientTable(p, e.Scenarios, base)
 		p("\nSeen from the server (its own `/metrics` and `/proc`, warm-up included):\n\n")
 		p("| scenario | handler p50 | handler p99 | CPU/req | DB pool waits/req | mean pool wait | connections closed (over max idle) |\n")
 		p("|---|--:|--:|--:|--:|--:|--:|\n")
@@ -340,20 +327,7 @@ func (r report) peopleMarkdown(p func(string, ...any)) {
 		}
 		p("### %s: search and list\n\n", e.Engine)
 		base, _ := pr.scenario(scPeopleBase)
-		p("| scenario | requests | req/s | p50 | p90 | p99 | max | p50 ÷ base | p99 ÷ base | errors |\n")
-		p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
-		for _, s := range pr.Scenarios {
-			res := s.Result
-			p("| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n", scenarioTitles[s.Name], res.Requests(), res.Rate(),
-				fmtDur(res.Percentile(50)), fmtDur(res.Percentile(90)), fmtDur(res.Percentile(99)), fmtDur(res.Max()),
-				ratio(res.Percentile(50), base.Result.Percentile(50)), ratio(res.Percentile(99), base.Result.Percentile(99)),
-				res.Errors)
-		}
-		for _, s := range pr.Scenarios {
-			if s.Result.FirstError != "" {
-				p("\nFirst error in %s: `%s`.\n", s.Name, s.Result.FirstError)
-			}
-		}
+		clientTable(p, pr.Scenarios, base)
 		p("\n| scenario | handler p50 | handler p99 | CPU/req | DB pool waits/req | mean pool wait |\n|---|--:|--:|--:|--:|--:|\n")
 		for _, s := range pr.Scenarios {
 			n := s.served()
@@ -467,4 +441,23 @@ func codes(cs []wilayah.Code) string {
 		out = append(out, "`"+string(c)+"`")
 	}
 	return strings.Join(out, ", ")
+}
+
+// clientTable writes what the clients saw of each scenario, beside the
+// baseline of the same server, and the first error of each.
+func clientTable(p func(string, ...any), scenarios []scenarioRun, base scenarioRun) {
+	p("| scenario | requests | req/s | p50 | p90 | p99 | max | p50 ÷ base | p99 ÷ base | errors |\n")
+	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, s := range scenarios {
+		res := s.Result
+		p("| %s | %d | %.0f | %s | %s | %s | %s | %s | %s | %d |\n", scenarioTitles[s.Name], res.Requests(), res.Rate(),
+			fmtDur(res.Percentile(50)), fmtDur(res.Percentile(90)), fmtDur(res.Percentile(99)), fmtDur(res.Max()),
+			ratio(res.Percentile(50), base.Result.Percentile(50)), ratio(res.Percentile(99), base.Result.Percentile(99)),
+			res.Errors)
+	}
+	for _, s := range scenarios {
+		if s.Result.FirstError != "" {
+			p("\nFirst error in %s: `%s`.\n", s.Name, s.Result.FirstError)
+		}
+	}
 }

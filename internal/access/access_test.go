@@ -832,3 +832,52 @@ func TestRoles(t *testing.T) {
 		t.Errorf("role rules changed")
 	}
 }
+
+// The token cache answers from memory within its TTL, looks again after
+// it, never keeps an unknown token, and Forget makes a revocation count at
+// once.
+func TestTokenCache(t *testing.T) {
+	forEngines(t, func(t *testing.T, w world) {
+		u, _ := mustCreate(t, w, access.UserInput{Username: "uji.cache", FullName: "Uji", Role: access.National})
+		token, tk, err := access.CreateToken(ctx, w.d, u.ID, "cache")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		c := &access.TokenCache{TTL: 5 * time.Second, Now: func() time.Time { return now }}
+		if got, err := c.User(ctx, w.d, token); err != nil || got.ID != u.ID {
+			t.Fatalf("first lookup: %+v, %v", got, err)
+		}
+		if err := access.RevokeToken(ctx, w.d, u.ID, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Revoked elsewhere (another instance): trusted until the TTL ends.
+		now = now.Add(4 * time.Second)
+		if got, err := c.User(ctx, w.d, token); err != nil || got.ID != u.ID {
+			t.Errorf("within the TTL: %+v, %v, want the cached user", got, err)
+		}
+		now = now.Add(2 * time.Second)
+		if _, err := c.User(ctx, w.d, token); apperr.KindOf(err) != apperr.Unauthorized {
+			t.Errorf("after the TTL: %v, want Unauthorized", err)
+		}
+		// A failed lookup is not cached: the next one asks again.
+		token2, tk2, err := access.CreateToken(ctx, w.d, u.ID, "cache2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.User(ctx, w.d, token2+"x"); apperr.KindOf(err) != apperr.Unauthorized {
+			t.Errorf("unknown token: %v", err)
+		}
+		if _, err := c.User(ctx, w.d, token2); err != nil {
+			t.Fatal(err)
+		}
+		// Revoked through this process: Forget, and it is refused at once.
+		if err := access.RevokeToken(ctx, w.d, u.ID, tk2.ID); err != nil {
+			t.Fatal(err)
+		}
+		c.Forget()
+		if _, err := c.User(ctx, w.d, token2); apperr.KindOf(err) != apperr.Unauthorized {
+			t.Errorf("after Forget: %v, want Unauthorized", err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/layan-id/layan/internal/db"
@@ -236,53 +237,39 @@ func (b branch) areaDriven() bool {
 	return b.linked == 0 && b.area.Level() > wilayah.Regency
 }
 
-// candidates reads the people whose keys match, with the filters applied:
-// per branch at most MaxCandidates+1, or rankSample when a first look at
-// the key index alone (no visit to the person table) shows that a branch
-// has more than MaxCandidates. more reports that a branch had more.
+// candidates reads the people whose keys match, with the filters applied,
+// at most MaxCandidates+1 in all. A broad search (one word, no year, no
+// category) first counts its matches in the key index alone (no visit to
+// the person table), up to MaxCandidates+1, inside the same statement; when
+// there are more, the index-read branches share a sample of rankSample
+// rows instead. more reports that there were more than MaxCandidates.
 func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broad bool, where []string, args []any) ([]candidate, bool, error) {
 	keyArgs := make([]any, 0, len(keys))
 	for _, k := range keys {
 		keyArgs = append(keyArgs, k)
 	}
 	inKeys := "k.key IN (" + placeholders(len(keys)) + ")"
-	limit, more := MaxCandidates+1, false
+	var counts []string
+	var qargs []any
 	if broad {
-		// A single common word: count in the index first, all branches
-		// together, up to one more than can be ranked.
-		var parts []string
-		var qargs []any
 		for i, b := range bs {
 			if b.areaDriven() {
 				continue
 			}
 			kc, ka := b.keyCond()
-			parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT 1 AS one FROM person_key k WHERE %s AND %s LIMIT %d) n%d",
+			counts = append(counts, fmt.Sprintf("SELECT * FROM (SELECT 1 AS one FROM person_key k WHERE %s AND %s LIMIT %d) n%d",
 				inKeys, kc, MaxCandidates+1, i))
 			qargs = append(append(qargs, keyArgs...), ka...)
 		}
-		if len(parts) > 0 {
-			var n int
-			err := s.DB.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) n", strings.Join(parts, " UNION ALL "),
-				MaxCandidates+1), qargs...).Scan(&n)
-			if err != nil {
-				return nil, false, db.Err(err)
-			}
-			more = n > MaxCandidates
-		}
-		if more {
-			// The sample is shared by the branches the index is read for.
-			n := 0
-			for _, b := range bs {
-				if !b.areaDriven() {
-					n++
-				}
-			}
-			limit = max(rankSample/max(n, 1), 10)
-		}
+	}
+	// limit bounds an index-read branch: the sample, shared by those
+	// branches, when the count says there are too many to rank.
+	limit := strconv.Itoa(MaxCandidates + 1)
+	if len(counts) > 0 {
+		limit = fmt.Sprintf("(SELECT CASE WHEN n > %d THEN %d ELSE %d END FROM n)",
+			MaxCandidates, max(rankSample/len(counts), 10), MaxCandidates+1)
 	}
 	var parts []string
-	var qargs []any
 	for i, b := range bs {
 		kc, ka := b.keyCond()
 		pc, pa := b.personCond()
@@ -298,25 +285,39 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 		}
 		conds := append([]string{inKeys, kc, pc}, where...)
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM person_key k
-			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %d) b%d`, summaryColumns, strings.Join(conds, " AND "), limit, i))
+			JOIN person p ON p.id = k.person_id WHERE %s LIMIT %s) b%d`, summaryColumns, strings.Join(conds, " AND "), limit, i))
 		qargs = append(append(append(append(qargs, keyArgs...), ka...), pa...), args...)
 	}
 	// The branches are read in turn and the whole stops at one row more
 	// than can be ranked: past that the answer is "more" whichever branch
 	// the rows came from, and every row read costs a visit to the person
-	// table.
-	rows, err := s.DB.Query(ctx, fmt.Sprintf("%s LIMIT %d", strings.Join(parts, " UNION ALL "), MaxCandidates+1), qargs...)
+	// table. With a count, every row carries it, and no match at all is
+	// one row of the count alone.
+	query := fmt.Sprintf("%s LIMIT %d", strings.Join(parts, " UNION ALL "), MaxCandidates+1)
+	if len(counts) > 0 {
+		query = fmt.Sprintf(`WITH n AS (SELECT COUNT(*) AS n FROM (%s LIMIT %d) c)
+			SELECT n.n, b.* FROM n LEFT JOIN (%s) b ON 1 = 1`, strings.Join(counts, " UNION ALL "), MaxCandidates+1, query)
+	}
+	rows, err := s.DB.Query(ctx, query, qargs...)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
-	read := 0 // rows, before duplicates are dropped
+	read, counted := 0, 0 // rows before duplicates are dropped; the count
 	seen := map[int64]bool{}
 	var out []candidate
 	for rows.Next() {
-		sum, err := scanSummary(rows)
+		var sum Summary
+		if len(counts) > 0 {
+			sum, err = scanSummary(rows, &counted)
+		} else {
+			sum, err = scanSummary(rows)
+		}
 		if err != nil {
 			return nil, false, err
+		}
+		if sum.ID == 0 {
+			continue // the count with no match under it
 		}
 		read++
 		// A person matching two keys (two readings of a word), or both by
@@ -330,7 +331,7 @@ func (s *Store) candidates(ctx context.Context, bs []branch, keys []string, broa
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	more = more || read > MaxCandidates
+	more := counted > MaxCandidates || read > MaxCandidates
 	if len(out) > MaxCandidates {
 		out, more = out[:MaxCandidates], true
 	}
@@ -384,12 +385,14 @@ func (s *Store) list(ctx context.Context, bs []branch, where []string, args []an
 		w := " WHERE " + strings.Join(append([]string{c}, where...), " AND ")
 		counts = append(counts, fmt.Sprintf("(SELECT COUNT(*) FROM (SELECT 1 FROM person p%s LIMIT %d) c%d)", w, MaxListDepth+1, i))
 		cargs = append(append(cargs, a...), args...)
-		rowsQ = append(rowsQ, fmt.Sprintf("SELECT * FROM (SELECT %s FROM person p%s ORDER BY p.village_code, p.id LIMIT %d) r%d",
-			summaryColumns, w, min(offset+size, MaxListDepth), i))
+		rowsQ = append(rowsQ, fmt.Sprintf("SELECT * FROM (SELECT p.village_code, p.id FROM person p%s ORDER BY p.village_code, p.id LIMIT %d) r%d",
+			w, min(offset+size, MaxListDepth), i))
 		rargs = append(append(rargs, a...), args...)
 	}
-	pageQ := fmt.Sprintf("SELECT * FROM (%s) m ORDER BY village_code, id LIMIT %d OFFSET %d",
-		strings.Join(rowsQ, " UNION ALL "), size, offset)
+	// The branches page by the listing index alone (it carries active);
+	// only the page's rows are read from the table.
+	pageQ := fmt.Sprintf(`SELECT %s FROM (SELECT id FROM (%s) m ORDER BY village_code, id LIMIT %d OFFSET %d) pg
+		JOIN person p ON p.id = pg.id ORDER BY p.village_code, p.id`, summaryColumns, strings.Join(rowsQ, " UNION ALL "), size, offset)
 	if s.DB.Dialect() == db.SQLite {
 		// In process, two statements cost SQLite less than the joined one,
 		// which it plans less well; the round trip it saves is PostgreSQL's.

@@ -45,6 +45,7 @@ type Server struct {
 	metrics *metrics
 	openapi []byte
 	started time.Time
+	tokens  *access.TokenCache
 }
 
 // New builds a server. Every dependency is passed in; nothing is global.
@@ -58,7 +59,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 		return nil, err
 	}
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
-		people: &registry.Store{DB: d, Regions: regions}}
+		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
 	s.metrics = newMetrics(d)
 	return s, nil
 }
@@ -245,7 +246,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			token, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
 				st.authErr = errBadAuthHeader
-			} else if u, err := access.TokenUser(ctx, s.db, strings.TrimSpace(token)); err == nil {
+			} else if u, err := s.tokens.User(ctx, s.db, strings.TrimSpace(token)); err == nil {
 				st.user, st.viaToken = &u, true
 			} else {
 				st.authErr = err
@@ -259,5 +260,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Whatever changed may be a user, a unit or a token that a
+			// cached one depends on (access.TokenCache).
+			s.tokens.Forget()
+		}
 	})
 }

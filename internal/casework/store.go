@@ -33,9 +33,16 @@ type Case struct {
 	OpenedAt       time.Time  `json:"opened_at"`
 	EmergencyUntil time.Time  `json:"emergency_until"`
 	ClosedAt       *time.Time `json:"closed_at,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
-	Version        int        `json:"version"`
+	// AssessedAt and PlannedAt are when this cycle's assessment and first
+	// plan were approved: the work views' days to assessment and to plan.
+	AssessedAt *time.Time `json:"assessed_at,omitempty"`
+	PlannedAt  *time.Time `json:"planned_at,omitempty"`
+	// NeedsRehab is the approved assessment's conclusion: the person needs
+	// rehabilitasi sosial dasar (what SPM counts in Y). Nil until then.
+	NeedsRehab *bool     `json:"needs_rehab,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Version    int       `json:"version"`
 }
 
 // Store keeps cases. Every write asks Decide first, inside the writing
@@ -170,25 +177,26 @@ func addEvent(ctx context.Context, q db.Q, caseID int64, at time.Time, actor aud
 
 const caseColumns = `id, person_id, unit_id, village_code, cluster, setting, source, risk, stage, assessment_review,
 	plan_review, plan_in_force, termination_review, termination_reason, cycle, worker_id, opened_at, emergency_until,
-	closed_at, created_at, updated_at, version`
+	closed_at, assessed_at, planned_at, needs_rehab, created_at, updated_at, version`
 
 func getCase(ctx context.Context, q db.Q, id int64) (Case, error) {
 	var c Case
 	var worker sql.NullInt64
-	var closed sql.NullTime
+	var closed, assessed, planned sql.NullTime
+	var rehab sql.NullBool
 	err := q.QueryRow(ctx, "SELECT "+caseColumns+" FROM case_file WHERE id = ?", id).Scan(&c.ID, &c.PersonID, &c.UnitID,
 		&c.Village, &c.Cluster, &c.Setting, &c.Source, &c.Risk, &c.Stage, &c.Assessment, &c.Plan, &c.PlanInForce,
 		&c.Termination, &c.TerminationReason, &c.Cycle, &worker, &c.OpenedAt, &c.EmergencyUntil, &closed,
-		&c.CreatedAt, &c.UpdatedAt, &c.Version)
+		&assessed, &planned, &rehab, &c.CreatedAt, &c.UpdatedAt, &c.Version)
 	if err != nil {
 		return Case{}, db.Err(err)
 	}
 	c.WorkerID = worker.Int64
 	c.OpenedAt, c.EmergencyUntil = c.OpenedAt.UTC(), c.EmergencyUntil.UTC()
 	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	if closed.Valid {
-		t := closed.Time.UTC()
-		c.ClosedAt = &t
+	c.ClosedAt, c.AssessedAt, c.PlannedAt = timePtr(closed), timePtr(assessed), timePtr(planned)
+	if rehab.Valid {
+		c.NeedsRehab = &rehab.Bool
 	}
 	rows, err := q.Query(ctx, "SELECT user_id FROM case_team WHERE case_id = ? ORDER BY user_id", id)
 	if err != nil {
@@ -251,12 +259,34 @@ const CodeOwnSubmission = "own_submission"
 // now; a stale version is a conflict. A refusal is a Conflict whose key
 // is "case.refused.CODE".
 func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id int64, version int, e Event, note string) (Case, error) {
-	note = strings.TrimSpace(note)
+	return s.act(ctx, actor, u, id, step{event: e, note: note, version: version})
+}
+
+// step is one action on a case with what it writes besides the case row.
+type step struct {
+	event Event
+	note  string
+	// version is the case version the user saw; 0 when the step edits a
+	// document that carries its own version (checked by write), so that
+	// two people working on different parts of a case do not conflict.
+	version int
+	// write, when set, stores the step's document in the same transaction,
+	// after Decide allowed the step and before the case row changes; c is
+	// the case as it was, next its state after the step.
+	write func(tx *db.Tx, c Case, next State, now time.Time) error
+}
+
+// act runs a step: Decide against the case row as it is inside the
+// transaction, then the step's own writes, the case row, the timeline and
+// the audit log, all or nothing.
+func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id int64, st step) (Case, error) {
+	note := strings.TrimSpace(st.note)
 	if len([]rune(note)) > maxNote {
 		var f apperr.Fields
 		f.Add("note", "field.too_long", maxNote)
 		return Case{}, f.Err()
 	}
+	e := st.event
 	var out Case
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		c, err := getCase(ctx, tx, id)
@@ -270,13 +300,13 @@ func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id in
 		if by == Outsider {
 			return errCaseNotFound
 		}
-		if c.Version != version {
+		if st.version != 0 && c.Version != st.version {
 			return apperr.New(apperr.Conflict, "error.stale_version")
 		}
 		now := s.now()
-		st := c.State
-		st.Emergency = now.Before(c.EmergencyUntil)
-		next, refusal := Decide(st, e, by)
+		state := c.State
+		state.Emergency = now.Before(c.EmergencyUntil)
+		next, refusal := Decide(state, e, by)
 		if refusal != nil {
 			return refused(refusal.Code)
 		}
@@ -289,6 +319,11 @@ func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id in
 			}
 			if who.Valid && who.Int64 == u.ID {
 				return refused(CodeOwnSubmission)
+			}
+		}
+		if st.write != nil {
+			if err := st.write(tx, c, next, now); err != nil {
+				return err
 			}
 		}
 		cycle := c.Cycle
@@ -307,12 +342,18 @@ func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id in
 			termination_review = ?, termination_reason = ?, cycle = ?, closed_at = ?, updated_at = ?, version = version + 1
 			WHERE id = ? AND version = ?`,
 			string(next.Stage), string(next.Assessment), string(next.Plan), next.PlanInForce, string(next.Termination),
-			string(next.TerminationReason), cycle, closed, now, id, version)
+			string(next.TerminationReason), cycle, closed, now, id, c.Version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "error.stale_version")
+		}
+		if e.Action == Reopen {
+			// A new cycle is assessed and planned afresh.
+			if _, err := tx.Exec(ctx, "UPDATE case_file SET assessed_at = NULL, planned_at = NULL, needs_rehab = NULL WHERE id = ?", id); err != nil {
+				return err
+			}
 		}
 		if err := addEvent(ctx, tx, id, now, actor, string(e.Action), cycle, c.Stage, next.Stage, e.Reason, note); err != nil {
 			return err
@@ -338,4 +379,12 @@ func RefusalCode(err error) string {
 		return strings.TrimPrefix(e.Key, "case.refused.")
 	}
 	return ""
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }

@@ -224,3 +224,20 @@ func oneOf[T comparable](v T, all []T) bool {
 	}
 	return false
 }
+
+// RiskFlag is a danger an assessment finds (the risiko domain).
+type RiskFlag string
+
+const (
+	Kekerasan        RiskFlag = "kekerasan"         // violence
+	Eksploitasi      RiskFlag = "eksploitasi"       // exploitation
+	Pemasungan       RiskFlag = "pemasungan"        // shackling or confinement
+	Penelantaran     RiskFlag = "penelantaran"      // neglect
+	PerdaganganOrang RiskFlag = "perdagangan_orang" // trafficking
+)
+
+// RiskFlags in the order forms list them.
+var RiskFlags = []RiskFlag{Kekerasan, Eksploitasi, Pemasungan, Penelantaran, PerdaganganOrang}
+
+// Valid reports whether r is a known risk.
+func (r RiskFlag) Valid() bool { return oneOf(r, RiskFlags) }

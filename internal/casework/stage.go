@@ -92,13 +92,14 @@ const (
 	Reopen             Action = "reopen"
 	Refer              Action = "refer"
 	AddNote            Action = "add_note"
+	Attach             Action = "attach" // a file (a scanned consent form, a photo) added to the case
 	Assign             Action = "assign"
 )
 
 // Actions lists every action, for tests and documentation.
 var Actions = []Action{SaveAssessment, SubmitAssessment, ApproveAssessment, ReturnAssessment, SavePlan, SubmitPlan,
 	ApprovePlan, ReturnPlan, RecordService, RecordEmergency, StartReintegration, RequestTermination, ApproveTermination,
-	ReturnTermination, RecordFollowUp, CloseFollowUp, Reopen, Refer, AddNote, Assign}
+	ReturnTermination, RecordFollowUp, CloseFollowUp, Reopen, Refer, AddNote, Attach, Assign}
 
 // Refusal codes: machine-readable names of what is missing, which the API
 // sends as the problem's "code" (issue 5, point 11).
@@ -134,7 +135,7 @@ type Event struct {
 
 // anyStage are the actions a closed case still takes; every other one needs
 // an open case.
-var anyStage = map[Action]bool{AddNote: true, RecordFollowUp: true, CloseFollowUp: true, Reopen: true, Refer: true, Assign: true}
+var anyStage = map[Action]bool{AddNote: true, Attach: true, RecordFollowUp: true, CloseFollowUp: true, Reopen: true, Refer: true, Assign: true}
 
 // supervisorOnly are the actions of the second pair of eyes.
 var supervisorOnly = map[Action]bool{ApproveAssessment: true, ReturnAssessment: true, ApprovePlan: true,
@@ -157,7 +158,7 @@ func Decide(s State, e Event, by Actor) (State, *Refusal) {
 	}
 	next := s
 	switch e.Action {
-	case AddNote:
+	case AddNote, Attach:
 		return next, nil
 
 	case SaveAssessment:

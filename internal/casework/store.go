@@ -55,6 +55,10 @@ type Store struct {
 	EmergencyWindow time.Duration
 	// Now is the clock; tests set it. Nil means time.Now.
 	Now func() time.Time
+	// AttachmentDir is where attachments are kept on disk; MaxAttachment
+	// bounds one file's size in bytes (zero: DefaultMaxAttachment).
+	AttachmentDir string
+	MaxAttachment int64
 }
 
 func (s *Store) now() time.Time {
@@ -259,8 +263,16 @@ const CodeOwnSubmission = "own_submission"
 // now; a stale version is a conflict. A refusal is a Conflict whose key
 // is "case.refused.CODE".
 func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id int64, version int, e Event, note string) (Case, error) {
-	return s.act(ctx, actor, u, id, step{event: e, note: note, version: version})
+	if documentActions[e.Action] {
+		return Case{}, apperr.New(apperr.BadRequest, "case.action_needs_document")
+	}
+	return s.act(ctx, actor, u, id, step{event: e, note: note, version: version, write: effects[e.Action]})
 }
+
+// documentActions write a document; they go through their own methods
+// (SaveAssessment, SavePlan, RecordService, …), never through Act alone.
+var documentActions = map[Action]bool{SaveAssessment: true, SavePlan: true, RecordService: true, RecordEmergency: true,
+	RecordFollowUp: true, Refer: true, Attach: true}
 
 // step is one action on a case with what it writes besides the case row.
 type step struct {
@@ -273,7 +285,20 @@ type step struct {
 	// write, when set, stores the step's document in the same transaction,
 	// after Decide allowed the step and before the case row changes; c is
 	// the case as it was, next its state after the step.
-	write func(tx *db.Tx, c Case, next State, now time.Time) error
+	write effect
+}
+
+// effect is what a step writes besides the case row.
+type effect func(ctx context.Context, tx *db.Tx, c Case, next State, now time.Time) error
+
+// effects are the writes of the actions that need more than Decide: the
+// checks of a submission and what an approval carries onto the case.
+var effects = map[Action]effect{
+	SubmitAssessment:  submitAssessment,
+	ApproveAssessment: approveAssessment,
+	SubmitPlan:        submitPlan,
+	ApprovePlan:       reviewPlan,
+	ReturnPlan:        reviewPlan,
 }
 
 // act runs a step: Decide against the case row as it is inside the
@@ -322,7 +347,7 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 			}
 		}
 		if st.write != nil {
-			if err := st.write(tx, c, next, now); err != nil {
+			if err := st.write(ctx, tx, c, next, now); err != nil {
 				return err
 			}
 		}

@@ -1,0 +1,105 @@
+package casework
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/audit"
+	"github.com/layan-id/layan/internal/db"
+)
+
+// Detail is a case with everything written in it, as its page shows it.
+type Detail struct {
+	Case
+	// Assessment is the current cycle's, nil before the first save.
+	Assessment *Assessment `json:"assessment"`
+	// PlanDraft is the newest version while it is not approved; PlanInForce
+	// the newest approved one. Either may be nil.
+	PlanDraft   *Plan        `json:"plan_draft"`
+	PlanInForce *Plan        `json:"plan_in_force"`
+	Services    []Service    `json:"services"`
+	Needs       []NeedStatus `json:"needs"`
+	// NeedsMet is true when every assessed need of this cycle is met.
+	NeedsMet bool            `json:"needs_met"`
+	Timeline []TimelineEntry `json:"timeline"`
+}
+
+// TimelineEntry is one step of a case, as the timeline shows it.
+type TimelineEntry struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	ActorID     int64     `json:"actor_id,omitempty"`
+	ActorName   string    `json:"actor_name"`
+	Action      string    `json:"action"`
+	Cycle       int       `json:"cycle"`
+	StageBefore Stage     `json:"stage_before"`
+	StageAfter  Stage     `json:"stage_after"`
+	Reason      Reason    `json:"reason,omitempty"`
+	Note        string    `json:"note,omitempty"`
+}
+
+// Detail opens a case with its documents, for its team and the supervisors
+// of its unit only; the opening is audited like Get's.
+func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id int64) (Detail, error) {
+	c, err := s.Get(ctx, actor, u, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	d := Detail{Case: c}
+	a, err := getAssessment(ctx, s.DB, id, c.Cycle)
+	switch {
+	case err == nil:
+		a.Review = c.Assessment
+		d.Assessment = &a
+	case !errors.Is(err, db.ErrNotFound):
+		return Detail{}, err
+	}
+	if p, err := newestPlan(ctx, s.DB, id, c.Cycle); err == nil && p.Review != Approved {
+		d.PlanDraft = &p
+	} else if err != nil && !errors.Is(err, db.ErrNotFound) {
+		return Detail{}, err
+	}
+	if p, err := planInForce(ctx, s.DB, id, c.Cycle); err == nil {
+		d.PlanInForce = &p
+	} else if !errors.Is(err, db.ErrNotFound) {
+		return Detail{}, err
+	}
+	if d.Services, err = services(ctx, s.DB, id); err != nil {
+		return Detail{}, err
+	}
+	if d.Assessment != nil {
+		var inForce Plan
+		if d.PlanInForce != nil {
+			inForce = *d.PlanInForce
+		}
+		d.Needs, d.NeedsMet = NeedsMet(*d.Assessment, inForce, d.Services)
+	}
+	if d.Timeline, err = timeline(ctx, s.DB, id); err != nil {
+		return Detail{}, err
+	}
+	return d, nil
+}
+
+func timeline(ctx context.Context, q db.Q, caseID int64) ([]TimelineEntry, error) {
+	rows, err := q.Query(ctx, `SELECT id, at, actor_id, actor_name, action, cycle, stage_before, stage_after, reason, note
+		FROM case_event WHERE case_id = ? ORDER BY id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TimelineEntry{}
+	for rows.Next() {
+		var e TimelineEntry
+		var actorID sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.At, &actorID, &e.ActorName, &e.Action, &e.Cycle, &e.StageBefore, &e.StageAfter,
+			&e.Reason, &e.Note); err != nil {
+			return nil, db.Err(err)
+		}
+		e.ActorID, e.At = actorID.Int64, e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -10,7 +10,8 @@
 //
 // Configuration comes from flags and the environment: LAYAN_DB (default
 // sqlite:layan.db; a postgres:// URL selects PostgreSQL), LAYAN_ADDR (default
-// 127.0.0.1:8080), LAYAN_TRUST_PROXY, LAYAN_SECURE_COOKIES, LAYAN_LOG_FORMAT.
+// 127.0.0.1:8080), LAYAN_TRUST_PROXY, LAYAN_SECURE_COOKIES, LAYAN_LOG_FORMAT,
+// LAYAN_MAX_ACTIVE.
 package main
 
 import (
@@ -76,4 +77,5 @@ Lingkungan / environment:
   LAYAN_TRUST_PROXY     true di belakang load balancer (X-Forwarded-For/-Proto)
   LAYAN_SECURE_COOKIES  true untuk selalu memakai cookie Secure
   LAYAN_LOG_FORMAT      text (bawaan) atau json
+  LAYAN_MAX_ACTIVE      permintaan yang dilayani bersamaan (bawaan: 2 × jumlah inti, sedikitnya 4)
 `

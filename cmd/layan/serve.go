@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
@@ -54,7 +55,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	maxActive := 0
+	if v := getenv("LAYAN_MAX_ACTIVE"); v != "" {
+		if maxActive, err = strconv.Atoi(v); err != nil || maxActive < 1 {
+			return fmt.Errorf("LAYAN_MAX_ACTIVE=%q: want a whole number of requests, 1 or more", v)
+		}
+	}
 	srv, err := web.New(web.Config{
+		MaxActive:     maxActive,
 		Version:       version,
 		TrustProxy:    getenv("LAYAN_TRUST_PROXY") == "true",
 		SecureCookies: getenv("LAYAN_SECURE_COOKIES") == "true",

@@ -22,6 +22,7 @@ const (
 	TooMany                  // 429: throttled
 	BadRequest               // 400: malformed request (body, encoding)
 	TooLarge                 // 413
+	Unavailable              // 503: overloaded, try again
 )
 
 // FieldError says what is wrong with one field, as a message-catalog key and

@@ -41,6 +41,8 @@ func statusOf(k apperr.Kind) int {
 		return http.StatusBadRequest
 	case apperr.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case apperr.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -56,6 +58,7 @@ var problemTypes = map[apperr.Kind]string{
 	apperr.TooMany:      "/problems/too-many-requests",
 	apperr.BadRequest:   "/problems/bad-request",
 	apperr.TooLarge:     "/problems/too-large",
+	apperr.Unavailable:  "/problems/unavailable",
 }
 
 // Problem is an RFC 9457 problem document with per-field errors.

@@ -20,6 +20,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	queued   prometheus.Gauge
 	handler  http.Handler
 }
 
@@ -34,7 +35,11 @@ func newMetrics(d *db.DB) *metrics {
 		Help:    "HTTP request latency by route pattern.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 	}, []string{"route", "method"})
-	m.reg.MustRegister(m.requests, m.latency,
+	m.queued = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "layan_http_queued_requests",
+		Help: "Requests waiting for their turn (LAYAN_MAX_ACTIVE are served at once).",
+	})
+	m.reg.MustRegister(m.requests, m.latency, m.queued,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.SQL(), string(d.Dialect())))

@@ -31,6 +31,9 @@ type Config struct {
 	TrustProxy bool
 	// Version is shown on the about page and in /healthz.
 	Version string
+	// MaxActive is how many requests are served at once; the others wait
+	// in arrival order (admit). Zero means DefaultMaxActive.
+	MaxActive int
 }
 
 // Server holds the dependencies of every handler.
@@ -50,6 +53,9 @@ type Server struct {
 
 // New builds a server. Every dependency is passed in; nothing is global.
 func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *slog.Logger) (*Server, error) {
+	if cfg.MaxActive <= 0 {
+		cfg.MaxActive = DefaultMaxActive()
+	}
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
@@ -114,6 +120,7 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = mux
 	h = cop.Handler(h)
 	h = s.authenticate(h)
+	h = s.admit(h)
 	h = s.secureHeaders(h)
 	h = s.observe(h)
 	return s.begin(h)

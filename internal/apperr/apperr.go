@@ -39,7 +39,10 @@ type Error struct {
 	Key    string // message-catalog key of the summary
 	Args   []any
 	Fields []FieldError
-	Err    error // the cause, for logs only
+	// Code names the refusal for programs (a case step refused because the
+	// assessment is missing: "assessment_required"); "" for most errors.
+	Code string
+	Err  error // the cause, for logs only
 }
 
 func (e *Error) Error() string {

@@ -63,13 +63,15 @@ var problemTypes = map[apperr.Kind]string{
 
 // Problem is an RFC 9457 problem document with per-field errors.
 type Problem struct {
-	Type      string         `json:"type"`
-	Title     string         `json:"title"`
-	Status    int            `json:"status"`
-	Detail    string         `json:"detail,omitempty"`
-	Instance  string         `json:"instance,omitempty"`
-	RequestID string         `json:"request_id"`
-	Errors    []ProblemField `json:"errors,omitempty"`
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	RequestID string `json:"request_id"`
+	// Code names a refused step for programs, e.g. "plan_required".
+	Code   string         `json:"code,omitempty"`
+	Errors []ProblemField `json:"errors,omitempty"`
 }
 
 // pointerEscaper escapes a member name for a JSON Pointer (RFC 6901).
@@ -118,6 +120,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			Detail:    s.cat.T(st.lang, ae.Key, ae.Args...),
 			Instance:  r.URL.Path,
 			RequestID: st.id,
+			Code:      ae.Code,
 		}
 		for _, f := range ae.Fields {
 			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Pointer: "/" + pointerEscaper.Replace(f.Field),

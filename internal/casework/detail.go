@@ -23,8 +23,11 @@ type Detail struct {
 	Services    []Service    `json:"services"`
 	Needs       []NeedStatus `json:"needs"`
 	// NeedsMet is true when every assessed need of this cycle is met.
-	NeedsMet bool            `json:"needs_met"`
-	Timeline []TimelineEntry `json:"timeline"`
+	NeedsMet    bool            `json:"needs_met"`
+	Referrals   []Referral      `json:"referrals"`
+	FollowUps   []FollowUp      `json:"follow_ups"`
+	Attachments []Attachment    `json:"attachments"`
+	Timeline    []TimelineEntry `json:"timeline"`
 }
 
 // TimelineEntry is one step of a case, as the timeline shows it.
@@ -76,6 +79,15 @@ func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id
 			inForce = *d.PlanInForce
 		}
 		d.Needs, d.NeedsMet = NeedsMet(*d.Assessment, inForce, d.Services)
+	}
+	if d.Referrals, err = listReferrals(ctx, s.DB, id); err != nil {
+		return Detail{}, err
+	}
+	if d.FollowUps, err = listFollowUps(ctx, s.DB, id, s.now().In(wib).Format(dayLayout)); err != nil {
+		return Detail{}, err
+	}
+	if d.Attachments, err = listAttachments(ctx, s.DB, id); err != nil {
+		return Detail{}, err
 	}
 	if d.Timeline, err = timeline(ctx, s.DB, id); err != nil {
 		return Detail{}, err

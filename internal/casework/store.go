@@ -294,11 +294,13 @@ type effect func(ctx context.Context, tx *db.Tx, c Case, next State, now time.Ti
 // effects are the writes of the actions that need more than Decide: the
 // checks of a submission and what an approval carries onto the case.
 var effects = map[Action]effect{
-	SubmitAssessment:  submitAssessment,
-	ApproveAssessment: approveAssessment,
-	SubmitPlan:        submitPlan,
-	ApprovePlan:       reviewPlan,
-	ReturnPlan:        reviewPlan,
+	SubmitAssessment:   submitAssessment,
+	ApproveAssessment:  approveAssessment,
+	SubmitPlan:         submitPlan,
+	ApprovePlan:        reviewPlan,
+	ReturnPlan:         reviewPlan,
+	ApproveTermination: scheduleFollowUps,
+	CloseFollowUp:      closeFollowUps,
 }
 
 // act runs a step: Decide against the case row as it is inside the
@@ -395,13 +397,19 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 // refused is the error of a refused step: a conflict with the present
 // state of the case, named by its code.
 func refused(code string) error {
-	return apperr.New(apperr.Conflict, "case.refused."+code)
+	kind := apperr.Conflict
+	if code == CodeSupervisorRequired {
+		kind = apperr.Forbidden // the wrong role, not the wrong moment
+	}
+	e := apperr.New(kind, "case.refused."+code)
+	e.Code = code
+	return e
 }
 
 // RefusalCode returns the code of a refused step, or "".
 func RefusalCode(err error) string {
-	if e := apperr.As(err); e != nil && strings.HasPrefix(e.Key, "case.refused.") {
-		return strings.TrimPrefix(e.Key, "case.refused.")
+	if e := apperr.As(err); e != nil {
+		return e.Code
 	}
 	return ""
 }

@@ -1,6 +1,7 @@
 // Package demo fills an empty database with demonstration data: units in
 // several provinces, one account per role, each with a password generated
-// on this run, and a few thousand synthetic people around the demo units.
+// on this run, a few thousand synthetic people around the demo units, and
+// the Salatiga office's cases in every stage.
 // Later capabilities add their own seeders to the list.
 package demo
 
@@ -198,8 +199,12 @@ func people(ctx context.Context, env *Env) error {
 	return nil
 }
 
-// Seeders run in order; each must be idempotent.
-var Seeders = []Seeder{platform, people}
+// Seeders run in order; each must be idempotent. AfterAccounts run once
+// the demo accounts exist: their data is written as those accounts.
+var (
+	Seeders       = []Seeder{platform, people}
+	AfterAccounts = []Seeder{cases}
+)
 
 // isDemo reports whether the database is empty or already a demo database
 // (it holds a demo unit or account). Demo data is never mixed into a
@@ -258,6 +263,11 @@ func Load(ctx context.Context, d *db.DB, ix *wilayah.Index) ([]Account, error) {
 			return nil, err
 		}
 		accounts = append(accounts, Account{Username: u.Username, Role: u.Role, Password: pw, Scope: scopeText(ix, u)})
+	}
+	for _, s := range AfterAccounts {
+		if err := s(ctx, env); err != nil {
+			return nil, err
+		}
 	}
 	return accounts, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/app"
+	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/i18n"
 	"github.com/layan-id/layan/internal/web"
@@ -101,6 +102,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				if err := access.PruneSessions(ctx, d); err != nil && ctx.Err() == nil {
 					log.Warn("prune sessions", "err", err)
 				}
+			}
+		}
+	}()
+
+	// Referrals past their deadline are escalated to the supervisor. The
+	// update is conditional (escalated_at IS NULL), so every instance may
+	// run it.
+	go func() {
+		cases := &casework.Store{DB: d}
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := cases.EscalateOverdue(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("escalate referrals", "err", err)
+			} else if n > 0 {
+				log.Info("referrals escalated", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
 			}
 		}
 	}()

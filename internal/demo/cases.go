@@ -45,24 +45,25 @@ type demoCase struct {
 	emergency                      bool // food before the assessment
 	returned                       bool // the assessment was returned once
 	reason                         casework.Reason
+	refer                          string // "puskesmas" (outside, by link) or a demo unit key
 }
 
 var demoCases = []demoCase{
-	{"lansia", "keluarga", "penjangkauan", "sedang", 60, 110, 2, opened, true, false, ""},
-	{"anak", "keluarga", "rujukan", "tinggi", 5, 17, 12, opened, false, false, ""},
-	{"disabilitas", "komunitas", "datang_sendiri", "sedang", 18, 59, 6, assessing, false, false, ""},
-	{"lansia", "keluarga", "hotline", "rendah", 60, 110, 9, submitted, false, false, ""},
-	{"lainnya", "komunitas", "aparat", "tinggi", 18, 59, 15, assessing, true, true, ""},
-	{"anak", "keluarga", "penjangkauan", "sedang", 5, 17, 20, assessed, false, false, ""},
-	{"lansia", "residensial", "rujukan", "tinggi", 60, 110, 24, planSubmitted, false, false, ""},
-	{"disabilitas", "keluarga", "datang_sendiri", "sedang", 18, 59, 30, served, false, false, ""},
-	{"lansia", "keluarga", "penjangkauan", "sedang", 60, 110, 35, served, false, true, ""},
-	{"anak", "residensial", "aparat", "tinggi", 5, 17, 40, needsMet, false, false, ""},
-	{"lainnya", "komunitas", "hotline", "rendah", 18, 59, 45, reintegrating, false, false, ""},
-	{"lansia", "keluarga", "rujukan", "sedang", 60, 110, 55, terminationAsked, false, false, casework.TujuanTercapai},
-	{"disabilitas", "komunitas", "penjangkauan", "sedang", 18, 59, 70, followedUp, false, false, casework.TujuanTercapai},
-	{"lansia", "keluarga", "datang_sendiri", "rendah", 60, 110, 80, terminated, false, false, casework.Menolak},
-	{"anak", "keluarga", "rujukan", "sedang", 5, 17, 90, terminated, false, false, casework.Dirujuk},
+	{"lansia", "keluarga", "penjangkauan", "sedang", 60, 110, 2, opened, true, false, "", ""},
+	{"anak", "keluarga", "rujukan", "tinggi", 5, 17, 12, opened, false, false, "", ""},
+	{"disabilitas", "komunitas", "datang_sendiri", "sedang", 18, 59, 6, assessing, false, false, "", ""},
+	{"lansia", "keluarga", "hotline", "rendah", 60, 110, 9, submitted, false, false, "", ""},
+	{"lainnya", "komunitas", "aparat", "tinggi", 18, 59, 15, assessing, true, true, "", ""},
+	{"anak", "keluarga", "penjangkauan", "sedang", 5, 17, 20, assessed, false, false, "", ""},
+	{"lansia", "residensial", "rujukan", "tinggi", 60, 110, 24, planSubmitted, false, false, "", ""},
+	{"disabilitas", "keluarga", "datang_sendiri", "sedang", 18, 59, 30, served, false, false, "", ""},
+	{"lansia", "keluarga", "penjangkauan", "sedang", 60, 110, 35, served, false, true, "", "puskesmas"},
+	{"anak", "residensial", "aparat", "tinggi", 5, 17, 40, needsMet, false, false, "", "lks-salatiga"},
+	{"lainnya", "komunitas", "hotline", "rendah", 18, 59, 45, reintegrating, false, false, "", ""},
+	{"lansia", "keluarga", "rujukan", "sedang", 60, 110, 55, terminationAsked, false, false, casework.TujuanTercapai, ""},
+	{"disabilitas", "komunitas", "penjangkauan", "sedang", 18, 59, 70, followedUp, false, false, casework.TujuanTercapai, ""},
+	{"lansia", "keluarga", "datang_sendiri", "rendah", 60, 110, 80, terminated, false, false, casework.Menolak, ""},
+	{"anak", "keluarga", "rujukan", "sedang", 5, 17, 90, terminated, false, false, casework.Dirujuk, ""},
 }
 
 // cases is the case seeder. It runs after the accounts exist and does
@@ -98,7 +99,7 @@ func cases(ctx context.Context, env *Env) error {
 			continue // a registry without such a person: skip the case
 		}
 		used[person] = true
-		w := caseWriter{ctx: ctx, store: store, worker: worker, sup: sup, clock: &clock}
+		w := caseWriter{ctx: ctx, store: store, worker: worker, sup: sup, clock: &clock, units: env.Units}
 		if err := w.run(person, dc); err != nil {
 			return fmt.Errorf("demo: case %d (%s): %w", i+1, dc.cluster, err)
 		}
@@ -133,6 +134,7 @@ type caseWriter struct {
 	worker, sup access.User
 	clock       *time.Time
 	c           casework.Case
+	units       map[string]int64
 }
 
 func (w *caseWriter) day() string { return w.clock.Format("2006-01-02") }
@@ -255,6 +257,17 @@ func (w *caseWriter) run(person int64, dc demoCase) error {
 			return err
 		}
 	}
+	if dc.refer != "" {
+		in := casework.ReferralInput{AgencyKind: dc.refer, AgencyName: "Puskesmas Sidorejo Lor",
+			Need: "perbekalan_kesehatan", Purpose: "Pemeriksaan tekanan darah dan obat rutin."}
+		if id, ok := w.units[dc.refer]; ok {
+			in = casework.ReferralInput{ToUnit: id, Purpose: "Pengasuhan sementara di LKS selama keluarga didampingi."}
+		}
+		w.later()
+		if _, err := w.store.Refer(w.ctx, actorOf(w.worker), w.worker, w.c.ID, in); err != nil {
+			return err
+		}
+	}
 	if err := w.refresh(); err != nil || dc.upto < reintegrating {
 		return err
 	}
@@ -269,5 +282,21 @@ func (w *caseWriter) run(person int64, dc demoCase) error {
 	if err := w.act(w.worker, casework.RequestTermination, reason, ""); err != nil || dc.upto < terminated {
 		return err
 	}
-	return w.act(w.sup, casework.ApproveTermination, "", "")
+	if err := w.act(w.sup, casework.ApproveTermination, "", ""); err != nil || dc.upto < followedUp {
+		return err
+	}
+	// The first visit of bimbingan lanjut, on its day.
+	d, err := w.store.Detail(w.ctx, actorOf(w.worker), w.worker, w.c.ID)
+	if err != nil || len(d.FollowUps) == 0 {
+		return err
+	}
+	first := d.FollowUps[0]
+	day, err := time.Parse("2006-01-02", first.DueOn)
+	if err != nil {
+		return err
+	}
+	*w.clock = day.Add(10 * time.Hour)
+	_, err = w.store.RecordFollowUp(w.ctx, actorOf(w.worker), w.worker, w.c.ID, first.ID, casework.FollowUpInput{
+		DoneOn: first.DueOn, Outcome: "stabil", Note: "Tinggal bersama keluarga, kontrol rutin ke puskesmas.", Version: first.Version})
+	return err
 }

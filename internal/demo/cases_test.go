@@ -42,11 +42,13 @@ func TestDemoCases(t *testing.T) {
 					t.Errorf("no demo case in stage %s (%v)", s, stages)
 				}
 			}
-			var services, events int
+			var services, events, referrals, visits, done int
 			d.QueryRow(ctx, "SELECT COUNT(*) FROM case_service").Scan(&services)
 			d.QueryRow(ctx, "SELECT COUNT(*) FROM case_event").Scan(&events)
-			if services < 10 || events < 50 {
-				t.Errorf("%d services and %d events", services, events)
+			d.QueryRow(ctx, "SELECT COUNT(*) FROM case_referral").Scan(&referrals)
+			d.QueryRow(ctx, "SELECT COUNT(*), COUNT(done_on) FROM case_follow_up").Scan(&visits, &done)
+			if services < 10 || events < 50 || referrals != 2 || visits < 3 || done != 1 {
+				t.Errorf("%d services, %d events, %d referrals, %d follow-ups (%d done)", services, events, referrals, visits, done)
 			}
 			if _, err := demo.Load(ctx, d, ix); err != nil {
 				t.Fatal(err)

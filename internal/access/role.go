@@ -47,13 +47,18 @@ const (
 	// unit open them; other roles see counts (UU 27/2022, data minimisation).
 	ReadPeople   Permission = "people.read"
 	ManagePeople Permission = "people.manage"
+	// Cases hold assessments of children, health, disability and NAPZA
+	// (specific personal data, UU 27/2022 Pasal 4): only the workers and
+	// supervisors of a unit open them; other roles see SPM aggregates.
+	ReadCases   Permission = "cases.read"
+	ManageCases Permission = "cases.manage"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
 // is refused.
 var grants = map[Role][]Permission{
-	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople},
-	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople},
+	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
+	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
 	Planner:    {ReadUnits, ManageOwnToken},
 	Verifier:   {ReadUnits, ManageOwnToken},
 	National:   {ReadUnits, ManageOwnToken},

@@ -14,12 +14,13 @@ import (
 // Detail is a case with everything written in it, as its page shows it.
 type Detail struct {
 	Case
-	// Assessment is the current cycle's, nil before the first save.
-	Assessment *Assessment `json:"assessment"`
+	// Assessment is the current cycle's, nil before the first save. (Its
+	// JSON name differs from Case's "assessment", which is its review.)
+	Assessment *Assessment `json:"assessment_record"`
 	// PlanDraft is the newest version while it is not approved; PlanInForce
 	// the newest approved one. Either may be nil.
-	PlanDraft   *Plan        `json:"plan_draft"`
-	PlanInForce *Plan        `json:"plan_in_force"`
+	PlanDraft   *Plan        `json:"draft_plan"`
+	PlanInForce *Plan        `json:"approved_plan"`
 	Services    []Service    `json:"services"`
 	Needs       []NeedStatus `json:"needs"`
 	// NeedsMet is true when every assessed need of this cycle is met.
@@ -51,7 +52,7 @@ func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id
 	if err != nil {
 		return Detail{}, err
 	}
-	d := Detail{Case: c}
+	d := Detail{Case: c, Needs: []NeedStatus{}}
 	a, err := getAssessment(ctx, s.DB, id, c.Cycle)
 	switch {
 	case err == nil:

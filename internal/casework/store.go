@@ -113,7 +113,7 @@ func (in OpenInput) validate() apperr.Fields {
 // Open opens a case at the user's unit for a person in their reach, with
 // the user on its team. Only workers and supervisors of a unit open cases.
 func (s *Store) Open(ctx context.Context, actor audit.Actor, u access.User, in OpenInput) (Case, error) {
-	if !u.Role.Can(access.ManagePeople) || u.UnitID == 0 {
+	if !u.Role.Can(access.ManageCases) || u.UnitID == 0 {
 		return Case{}, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	in.Note = strings.TrimSpace(in.Note)

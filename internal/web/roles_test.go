@@ -70,6 +70,10 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	// People's records: workers and supervisors only; the others see counts.
 	access.ReadPeople:   {access.Worker, access.Supervisor},
 	access.ManagePeople: {access.Worker, access.Supervisor},
+	// Cases: workers and supervisors only (UU 27/2022); the others see
+	// SPM aggregates.
+	access.ReadCases:   {access.Worker, access.Supervisor},
+	access.ManageCases: {access.Worker, access.Supervisor},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -93,6 +97,9 @@ const (
 	// fixture person registered by the named demo unit.
 	resHousehold resource = "household"
 	resConsent   resource = "consent"
+	// resCase is a case opened by the named demo unit's worker
+	// (fixture.cases).
+	resCase resource = "case"
 	// resPlace is where a POST to a collection of units or users puts the
 	// new object: a unit in that unit's region, an account in that unit.
 	resPlace resource = "placement"
@@ -102,7 +109,7 @@ const (
 // of a collection) to the resource.
 var resources = map[string]resource{
 	"units": resUnit, "users": resUser, "tokens": resToken, "regions": resRegion, "audit": resAudit,
-	"people": resPerson, "households": resHousehold, "consents": resConsent,
+	"people": resPerson, "households": resHousehold, "consents": resConsent, "cases": resCase,
 }
 
 // scopeCase lists objects inside and outside a caller's scope: demo unit
@@ -118,11 +125,13 @@ var scopeCases = map[access.Role]map[resource]scopeCase{
 	access.Worker: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "makassar"}},
 		resPerson:    {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
 		resHousehold: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
-		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}}},
+		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resCase:      {in: []string{"salatiga"}, out: []string{"makassar"}}},
 	access.Supervisor: {resUnit: {in: []string{"salatiga"}, out: []string{"lks-salatiga", "jateng"}},
 		resPerson:    {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
 		resHousehold: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
-		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}}},
+		resConsent:   {in: []string{"salatiga", "lks-salatiga"}, out: []string{"makassar", "kupang"}},
+		resCase:      {in: []string{"salatiga"}, out: []string{"makassar"}}},
 	access.Planner:  {resUnit: {in: []string{"salatiga", "lks-salatiga"}, out: []string{"jateng", "makassar"}}},
 	access.Verifier: {resUnit: {in: []string{"jateng", "lks-salatiga"}, out: []string{"makassar", "bekasi"}}},
 	access.National: {resUnit: {in: []string{"kupang", "salatiga"}}},
@@ -161,7 +170,7 @@ var visibleUnits = map[access.Role][]string{
 // probe is the object sent to routes the caller may not use at all.
 var probe = map[resource]string{
 	resUnit: "salatiga", resUser: "target.salatiga", resToken: "other", resRegion: "73.71", resPlace: "salatiga",
-	resPerson: "salatiga", resHousehold: "salatiga", resConsent: "salatiga",
+	resPerson: "salatiga", resHousehold: "salatiga", resConsent: "salatiga", resCase: "salatiga",
 }
 
 // demoUnits names the demo units (internal/demo) by short keys.
@@ -177,7 +186,7 @@ var demoUnits = map[string]string{
 }
 
 // request says how to send a valid request to a route with a body. Every
-// POST and PATCH route needs an entry: a new one fails the test until it
+// POST, PUT and PATCH route needs an entry: a new one fails the test until it
 // has one.
 type request struct {
 	// body returns url.Values for UI routes, a JSON-encodable value (or nil)
@@ -326,6 +335,30 @@ var requests = map[string]request{
 	"POST /api/v1/consents/{id}/withdraw": {body: func(*fixture, actor, string) any {
 		return map[string]any{"withdrawn_on": wibToday()}
 	}},
+
+	// Cases (cases_test.go has the helpers). Every request moves the
+	// Salatiga case on, so each body is made for the case as it is now,
+	// first bringing it to a state where the request is valid.
+	"POST /api/v1/cases": {body: func(fx *fixture, _ actor, _ string) any {
+		return map[string]any{"person_id": fx.freshPerson("salatiga"), "cluster": "anak", "setting": "keluarga",
+			"source": "rujukan", "risk": "sedang", "note": "uji matriks"}
+	}},
+	"POST /api/v1/cases/{id}/actions": {body: func(fx *fixture, _ actor, key string) any {
+		return map[string]any{"action": "add_note", "version": fx.currentCase(key).Version, "note": "uji matriks"}
+	}},
+	"PUT /api/v1/cases/{id}/assessment": {body: func(fx *fixture, a actor, key string) any {
+		return fx.readyAssessment(a, key)
+	}},
+	"PUT /api/v1/cases/{id}/plan": {body: func(fx *fixture, a actor, key string) any {
+		return fx.readyPlan(a, key)
+	}},
+	"POST /api/v1/cases/{id}/services": {body: func(*fixture, actor, string) any {
+		// An emergency basic need: taken before any plan, within the
+		// emergency window of the newly opened case, and as an ordinary
+		// service once a plan is in force.
+		return map[string]any{"given_on": wibToday(), "need": "permakanan", "component": "kebutuhan_hidup_layak",
+			"quantity": 1, "cost": 25000, "emergency": true}
+	}},
 }
 
 // fixture is the world of the matrix: the demo data plus the Sulawesi
@@ -347,13 +380,16 @@ type fixture struct {
 	// households of the fixture people, made when first needed
 	// (households_test.go).
 	households map[string]int64
+	// cases opened for the fixture people of "salatiga" (by the demo
+	// worker) and "makassar" (by target.sulsel), by unit key.
+	cases map[string]int64
 }
 
 func newFixture(t *testing.T, h *harness) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	fx := &fixture{t: t, h: h, units: map[string]unit.Unit{}, users: map[string]int64{}, clients: map[access.Role]*http.Client{},
-		people: map[string]int64{}, reaches: map[string]registry.Reach{}}
+		people: map[string]int64{}, reaches: map[string]registry.Reach{}, cases: map[string]int64{}}
 	all, _, err := unit.List(ctx, h.db, access.Scope{All: true}, unit.Filter{Size: 100})
 	if err != nil {
 		t.Fatal(err)
@@ -414,6 +450,7 @@ func newFixture(t *testing.T, h *harness) *fixture {
 		}
 		fx.people[p.key], fx.reaches[p.key] = saved.Person.ID, reach
 	}
+	fx.openCases()
 	return fx
 }
 
@@ -518,6 +555,12 @@ func (fx *fixture) id(t *testing.T, a actor, res resource, name string) string {
 	case resConsent:
 		// A consent made for this request: a withdrawal acts once.
 		return strconv.FormatInt(fx.consentOf(name), 10)
+	case resCase:
+		id, ok := fx.cases[name]
+		if !ok {
+			t.Fatalf("no fixture case %q", name)
+		}
+		return strconv.FormatInt(id, 10)
 	}
 	t.Fatalf("no id for resource %s", res)
 	return ""
@@ -542,8 +585,8 @@ func (fx *fixture) client(a actor, fresh bool) *http.Client {
 // fingerprint summarises what a refused request must not change.
 func (fx *fixture) fingerprint(t *testing.T) string { return dbState(t, fx.h) }
 
-// dbState summarises the stored units, accounts, tokens, people and audit
-// records: a refused request must leave it as it was.
+// dbState summarises the stored units, accounts, tokens, people, households,
+// cases and audit records: a refused request must leave it as it was.
 func dbState(t *testing.T, h *harness) string {
 	t.Helper()
 	var a, b, c, d, e, f, g, k int64
@@ -555,7 +598,8 @@ func dbState(t *testing.T, h *harness) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d people=%d/v%d", a, b, c, d, e, f, g, k) + householdState(t, h)
+	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d people=%d/v%d", a, b, c, d, e, f, g, k) +
+		householdState(t, h) + caseState(t, h)
 }
 
 // routeResource tells what a route's path parameter names, or, for a POST to

@@ -111,6 +111,14 @@ func (s *Server) Routes() []Route {
 		api("POST", "/people/{id}/consents", access.ManagePeople, s.apiConsentRecord),
 		api("POST", "/consents/{id}/withdraw", access.ManagePeople, s.apiConsentWithdraw),
 		api("GET", "/audit", access.ReadAudit, s.apiAudit),
+		api("GET", "/cases", access.ReadCases, s.apiCases),
+		api("POST", "/cases", access.ManageCases, s.apiCaseOpen),
+		api("GET", "/cases/{id}", access.ReadCases, s.apiCase),
+		api("POST", "/cases/{id}/actions", access.ManageCases, s.apiCaseAct),
+		api("PUT", "/cases/{id}/assessment", access.ManageCases, s.apiCaseAssessment),
+		api("PUT", "/cases/{id}/plan", access.ManageCases, s.apiCasePlan),
+		api("POST", "/cases/{id}/services", access.ManageCases, s.apiCaseService),
+		api("GET", "/work", access.ReadCases, s.apiWork),
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/i18n"
 	"github.com/layan-id/layan/internal/registry"
@@ -42,6 +43,7 @@ type Server struct {
 	db      *db.DB
 	regions *wilayah.Index
 	people  *registry.Store
+	cases   *casework.Store
 	cat     *i18n.Catalog
 	log     *slog.Logger
 	pages   *pages
@@ -66,6 +68,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	}
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
+	s.cases = &casework.Store{DB: d, People: s.people}
 	s.metrics = newMetrics(d)
 	return s, nil
 }

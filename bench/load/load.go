@@ -26,6 +26,9 @@ type Config struct {
 	// URL returns the i-th request's URL; it must be safe for concurrent use.
 	URL    func(i int) string
 	Header http.Header
+	// Headers, when set, gives the i-th request's headers instead of
+	// Header: requests made as many different users.
+	Headers func(i int) http.Header
 }
 
 // Result is what a scenario measured.
@@ -112,7 +115,11 @@ func Run(ctx context.Context, client *http.Client, c Config) Result {
 				if err != nil {
 					panic(err) // the URL functions are ours
 				}
-				for k, v := range c.Header {
+				h := c.Header
+				if c.Headers != nil {
+					h = c.Headers(i)
+				}
+				for k, v := range h {
 					req.Header[k] = v
 				}
 				resp, err := client.Do(req)

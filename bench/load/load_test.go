@@ -73,3 +73,29 @@ func TestRun(t *testing.T) {
 		t.Fatalf("server saw %d requests, the result counts %d", served.Load(), res.Requests()+res.Errors)
 	}
 }
+
+// Headers, when given, chooses each request's headers: requests made as
+// several users.
+func TestRunHeaders(t *testing.T) {
+	var seen [3]atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Header.Get("Authorization") {
+		case "Bearer 0":
+			seen[0].Add(1)
+		case "Bearer 1":
+			seen[1].Add(1)
+		default:
+			seen[2].Add(1)
+		}
+	}))
+	defer srv.Close()
+	res := Run(context.Background(), NewClient(2), Config{
+		Clients: 2, Duration: time.Hour, MaxRequests: 100,
+		URL:     func(int) string { return srv.URL },
+		Header:  http.Header{"Authorization": {"Bearer unused"}},
+		Headers: func(i int) http.Header { return http.Header{"Authorization": {"Bearer " + string(rune('0'+i%2))}} },
+	})
+	if res.Requests() != 100 || seen[0].Load() == 0 || seen[1].Load() == 0 || seen[2].Load() != 0 {
+		t.Fatalf("%d requests; as user 0: %d, user 1: %d, with Header: %d", res.Requests(), seen[0].Load(), seen[1].Load(), seen[2].Load())
+	}
+}

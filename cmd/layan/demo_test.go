@@ -10,6 +10,7 @@ import (
 
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
+	"github.com/layan-id/layan/internal/demo"
 )
 
 // TestDemoPeople runs `layan demo --people` as an operator would: it needs
@@ -71,6 +72,82 @@ func TestDemoPeople(t *testing.T) {
 			out, err = layan("--people", "500", "--seed", "2")
 			if err != nil || !strings.Contains(out, "already loaded: 500") {
 				t.Errorf("second run of a load of no unit: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// TestDemoCases runs `layan demo --cases`: after the people of the same
+// command, on a unit given or by default the demo sentra; progress, the
+// final line with the workers, nothing done when run again, and a second
+// size of the same seed refused.
+func TestDemoCases(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			url := dbtest.NewURL(t, engine)
+			env := envFor(url)
+			layan := func(args ...string) (string, error) {
+				var out bytes.Buffer
+				err := run(ctx, append([]string{"demo"}, args...), env, &out, io.Discard)
+				return out.String(), err
+			}
+			if _, err := layan("--cases", "-5"); err == nil || !strings.Contains(err.Error(), "usage") {
+				t.Errorf("--cases -5: %v", err)
+			}
+			if _, err := layan("--cases", "10"); err == nil || !strings.Contains(err.Error(), "--unit") {
+				t.Errorf("no demo sentra and no --unit: %v", err)
+			}
+			d := openDB(t, url)
+			var unit int64
+			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
+				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
+				t.Fatal(err)
+			}
+			u := strconv.FormatInt(unit, 10)
+
+			// People first, then cases on them.
+			out, err := layan("--people", "2000", "--cases", "1000", "--unit", u, "--batch", "250")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			for _, want := range []string{"selesai / done: 2000 orang", "1000 kasus sintetis / synthetic cases (seed 1) ke unit / into unit " + u,
+				" 25 %", "100 %", "selesai / done: 1000 kasus / cases, 10 pekerja / workers in ", "kasus/s (cases per second)",
+				"sintetis.u" + u + ".pekerja.00010"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			if strings.Index(out, "orang / people") > strings.Index(out, "kasus / cases") {
+				t.Errorf("cases loaded before people:\n%s", out)
+			}
+			var n int
+			if err := d.QueryRow(ctx, "SELECT COUNT(*) FROM case_file WHERE unit_id = ?", unit).Scan(&n); err != nil || n != 1000 {
+				t.Fatalf("%d cases of the unit (%v), want 1000", n, err)
+			}
+
+			out, err = layan("--people", "2000", "--cases", "1000", "--unit", u)
+			if err != nil || !strings.Contains(out, "already loaded: 2000 people") || !strings.Contains(out, "already loaded: 1000 cases") {
+				t.Errorf("second run: %v\n%s", err, out)
+			}
+			if _, err := layan("--cases", "1200", "--unit", u); err == nil || !strings.Contains(err.Error(), "another seed") {
+				t.Errorf("another size of the same seed: %v", err)
+			}
+
+			// Without --unit: the demo sentra, which reaches the people of
+			// its three provinces.
+			var sentra int64
+			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, coverage, created_at, updated_at)
+				VALUES ('sentra_terpadu', ?, '32.75', '32', '31,32,36', ?, ?) RETURNING id`, demo.SentraName, db.Now(), db.Now()).Scan(&sentra); err != nil {
+				t.Fatal(err)
+			}
+			out, err = layan("--cases", "50", "--seed", "5")
+			if err != nil || !strings.Contains(out, "into unit "+strconv.FormatInt(sentra, 10)) || !strings.Contains(out, "done: 50 kasus / cases, 1 pekerja") {
+				t.Errorf("default unit: %v\n%s", err, out)
+			}
+			if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM case_file WHERE unit_id = ? AND NOT (village_code >= '31.' AND village_code < '31/'
+				OR village_code >= '32.' AND village_code < '32/' OR village_code >= '36.' AND village_code < '36/')`, sentra).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%d cases of the sentra outside its reach (%v)", n, err)
 			}
 		})
 	}

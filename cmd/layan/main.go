@@ -5,7 +5,7 @@
 //	layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Full Name"]
 //	layan user reset-password|deactivate|activate NAME
 //	layan token create --user NAME [--name LABEL]
-//	layan demo --people N [--unit ID] [--seed S]  load N synthetic people
+//	layan demo [--people N] [--cases N] [--unit ID] [--seed S]  load synthetic people and cases
 //	layan version
 //
 // Configuration comes from flags and the environment: LAYAN_DB (default
@@ -67,8 +67,8 @@ const usage = `Penggunaan / usage:
   layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Nama Lengkap"]
   layan user reset-password|deactivate|activate NAME
   layan token create --user NAME [--name LABEL]
-  layan demo --people N [--unit ID] [--seed S]
-                                               muat N orang sintetis / load N synthetic people
+  layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N]
+                                               muat orang dan kasus sintetis / load synthetic people and cases
   layan version
 
 Lingkungan / environment:

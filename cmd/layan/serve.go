@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
@@ -56,6 +59,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	attachments := attachmentDir(getenv)
+	// Made now, so that a directory that cannot be made stops the start
+	// rather than the first upload.
+	if err := os.MkdirAll(attachments, 0o750); err != nil {
+		return fmt.Errorf("LAYAN_ATTACHMENTS=%q: %w", attachments, err)
+	}
+	log.Info("attachments", "dir", attachments)
 	maxActive := 0
 	if v := getenv("LAYAN_MAX_ACTIVE"); v != "" {
 		if maxActive, err = strconv.Atoi(v); err != nil || maxActive < 1 {
@@ -67,6 +77,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Version:       version,
 		TrustProxy:    getenv("LAYAN_TRUST_PROXY") == "true",
 		SecureCookies: getenv("LAYAN_SECURE_COOKIES") == "true",
+		AttachmentDir: attachments,
 	}, d, ix, cat, log)
 	if err != nil {
 		return err
@@ -142,6 +153,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// attachmentDir is where the files attached to cases are kept:
+// LAYAN_ATTACHMENTS, else a directory "lampiran" beside the SQLite file,
+// else (PostgreSQL) "lampiran" in the working directory. Several instances
+// on one PostgreSQL must share it (a network file system): see
+// docs/operations.md.
+func attachmentDir(getenv func(string) string) string {
+	if v := getenv("LAYAN_ATTACHMENTS"); v != "" {
+		return v
+	}
+	url := getenv("LAYAN_DB")
+	if url == "" {
+		url = app.DefaultDB
+	}
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return "lampiran"
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "//")
+	path, _, _ = strings.Cut(path, "?")
+	path = strings.TrimPrefix(path, "file:")
+	if path == "" || strings.Contains(path, ":memory:") {
+		return "lampiran"
+	}
+	return filepath.Join(filepath.Dir(path), "lampiran")
 }
 
 func envOr(getenv func(string) string, key, def string) string {

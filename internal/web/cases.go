@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
@@ -258,18 +257,4 @@ func (s *Server) apiCaseService(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, v)
-}
-
-// workList is the answer of GET /api/v1/work: "Pekerjaan saya".
-type workList struct {
-	Tasks []casework.Task `json:"tasks"`
-}
-
-func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
-	tasks, err := s.cases.Tasks(r.Context(), caseUser(r), time.Now())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, workList{Tasks: nonNil(tasks)})
 }

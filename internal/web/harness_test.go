@@ -35,6 +35,8 @@ type harness struct {
 	accounts map[access.Role]demo.Account
 	tokens   map[access.Role]string
 	cat      *i18n.Catalog
+	// attachments is the server's directory of case attachments.
+	attachments string
 }
 
 func newHarness(t *testing.T, engine string) *harness {
@@ -57,11 +59,12 @@ func newHarness(t *testing.T, engine string) *harness {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	srv, err := web.New(web.Config{Version: "test"}, d, ix, cat, log)
+	dir := t.TempDir()
+	srv, err := web.New(web.Config{Version: "test", AttachmentDir: dir}, d, ix, cat, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, engine: engine, db: d, regions: ix, server: srv, cat: cat,
+	h := &harness{t: t, engine: engine, db: d, regions: ix, server: srv, cat: cat, attachments: dir,
 		accounts: map[access.Role]demo.Account{}, tokens: map[access.Role]string{}}
 	h.http = httptest.NewServer(srv.Handler())
 	t.Cleanup(h.http.Close)
@@ -139,12 +142,15 @@ func (h *harness) api(t *testing.T, role access.Role, method, path string, body 
 	t.Helper()
 	var rd io.Reader
 	var raw []byte
+	contentType := "application/json"
 	if body != nil {
 		switch b := body.(type) {
 		case string:
 			raw = []byte(b)
 		case []byte:
 			raw = b
+		case multipartBody:
+			raw, contentType = b.data, b.contentType
 		default:
 			var err error
 			if raw, err = json.Marshal(body); err != nil {
@@ -158,7 +164,7 @@ func (h *harness) api(t *testing.T, role access.Role, method, path string, body 
 		t.Fatal(err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if role != "" {
 		req.Header.Set("Authorization", "Bearer "+h.tokens[role])

@@ -74,6 +74,27 @@ func (s *Server) Routes() []Route {
 		html("POST", "/people/{id}/household/correct", access.ManagePeople, s.householdCorrect),
 		html("POST", "/people/{id}/consents", access.ManagePeople, s.consentRecord),
 		html("POST", "/people/{id}/consents/{cid}/withdraw", access.ManagePeople, s.consentWithdraw),
+		// Case management (cases_ui.go).
+		html("GET", "/work", access.ReadCases, s.workPage),
+		html("GET", "/cases", access.ReadCases, s.casesList),
+		html("GET", "/cases/new", access.ManageCases, s.caseNewForm),
+		html("POST", "/cases", access.ManageCases, s.caseCreate),
+		html("GET", "/cases/{id}", access.ReadCases, s.caseShow),
+		html("POST", "/cases/{id}/actions", access.ManageCases, s.caseAct),
+		html("POST", "/cases/{id}/assessment", access.ManageCases, s.caseAssessment),
+		html("POST", "/cases/{id}/plan", access.ManageCases, s.casePlan),
+		html("POST", "/cases/{id}/services", access.ManageCases, s.caseService),
+		html("POST", "/cases/{id}/referrals", access.ManageCases, s.caseRefer),
+		html("POST", "/cases/{id}/follow-ups/{fid}", access.ManageCases, s.caseFollowUp),
+		html("POST", "/cases/{id}/attachments", access.ManageCases, s.caseAttach),
+		html("GET", "/cases/{id}/attachments/{aid}", access.ReadCases, s.caseAttachment),
+		html("GET", "/referrals", access.ReadCases, s.referralsList),
+		html("POST", "/referrals/{id}/answer", access.ManageCases, s.referralAnswer),
+		html("POST", "/referrals/{id}/outcome", access.ManageCases, s.referralOutcome),
+		// An outside agency's referral link, without an account: the token
+		// is the key (and is kept out of the access log).
+		html("GET", "/rujukan/{token}", P, s.referralLink),
+		html("POST", "/rujukan/{token}", P, s.referralLinkOutcome),
 		html("GET", "/audit", access.ReadAudit, s.auditPage),
 		html("GET", "/account", S, s.accountPage),
 		html("POST", "/account/password", S, s.accountPassword),
@@ -119,6 +140,16 @@ func (s *Server) Routes() []Route {
 		api("PUT", "/cases/{id}/plan", access.ManageCases, s.apiCasePlan),
 		api("POST", "/cases/{id}/services", access.ManageCases, s.apiCaseService),
 		api("GET", "/work", access.ReadCases, s.apiWork),
+		api("POST", "/cases/{id}/referrals", access.ManageCases, s.apiCaseRefer),
+		api("PUT", "/cases/{id}/follow-ups/{fid}", access.ManageCases, s.apiCaseFollowUp),
+		api("POST", "/cases/{id}/attachments", access.ManageCases, s.apiCaseAttach),
+		api("GET", "/cases/{id}/attachments/{aid}", access.ReadCases, s.apiCaseAttachment),
+		api("GET", "/referrals", access.ReadCases, s.apiReferrals),
+		api("POST", "/referrals/{id}/answer", access.ManageCases, s.apiReferralAnswer),
+		api("POST", "/referrals/{id}/outcome", access.ManageCases, s.apiReferralOutcome),
+		// An outside agency's referral link: the token is the key.
+		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
+		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),
 	}
 }
 

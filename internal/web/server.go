@@ -35,6 +35,9 @@ type Config struct {
 	// MaxActive is how many requests are served at once; the others wait
 	// in arrival order (admit). Zero means DefaultMaxActive.
 	MaxActive int
+	// AttachmentDir is where the files attached to cases are kept; without
+	// one, uploads and downloads fail.
+	AttachmentDir string
 }
 
 // Server holds the dependencies of every handler.
@@ -68,7 +71,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	}
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
-	s.cases = &casework.Store{DB: d, People: s.people}
+	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir}
 	s.metrics = newMetrics(d)
 	return s, nil
 }
@@ -88,6 +91,9 @@ type reqState struct {
 	authErr  error // a credential that was sent but refused
 	secure   bool
 	ip       string
+	// hidePath keeps the request's path out of the access log, which then
+	// shows the route: the path holds a secret (a referral link's token).
+	hidePath bool
 }
 
 func state(r *http.Request) *reqState {
@@ -211,7 +217,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			d := time.Since(start)
 			s.metrics.observe(r.Method, route, sw.status, d)
-			attrs := []any{"request_id", st.id, "method", r.Method, "path", r.URL.Path, "route", route,
+			path := r.URL.Path
+			if st.hidePath {
+				path = route
+			}
+			attrs := []any{"request_id", st.id, "method", r.Method, "path", path, "route", route,
 				"status", sw.status, "bytes", sw.size, "ms", float64(d.Microseconds()) / 1000}
 			if st.user != nil {
 				attrs = append(attrs, "user", st.user.Username)

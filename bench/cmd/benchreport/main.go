@@ -49,6 +49,7 @@ import (
 type options struct {
 	people      int // synthetic people loaded for the people phase; 0 skips it
 	peopleSeed  uint64
+	cases       int // synthetic cases loaded after the people; 0 skips the case phase
 	duration    time.Duration
 	warmup      time.Duration
 	clients     int
@@ -69,18 +70,22 @@ func main() {
 	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to measure, comma-separated")
 	flag.StringVar(&o.out, "out", filepath.Join("docs", "performance.md"), "report to write")
 	flag.IntVar(&o.people, "people", 1_000_000, "synthetic people loaded for the people phase (0: no people phase)")
-	quick := flag.Bool("quick", false, "a shorter run: 200,000 people unless -people is given")
+	flag.IntVar(&o.cases, "cases", 500_000, "synthetic cases loaded after the people for the case phase (0: none)")
+	quick := flag.Bool("quick", false, "a shorter run: 200,000 people and 100,000 cases unless -people or -cases is given")
 	flag.Parse()
 	o.peopleSeed = 1
 	if *quick {
-		set := false
-		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "people" })
-		if !set {
+		people, cases := false, false
+		flag.Visit(func(f *flag.Flag) { people, cases = people || f.Name == "people", cases || f.Name == "cases" })
+		if !people {
 			o.people = 200_000
+		}
+		if !cases {
+			o.cases = 100_000
 		}
 	}
 	o.engines = strings.Split(engines, ",")
-	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 || o.people < 0 {
+	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 || o.people < 0 || o.cases < 0 {
 		fmt.Fprintln(os.Stderr, "benchreport: -duration must be positive, -clients 1–1000, -max-requests positive, -people not negative")
 		os.Exit(2)
 	}
@@ -113,6 +118,7 @@ type engineRun struct {
 	Idle      procStats // after start-up and demo load, before any load
 	After     procStats // after the last scenario
 	People    *peopleRun
+	Cases     *casesRun
 }
 
 type scenarioRun struct {
@@ -253,10 +259,10 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 
 	base := srv.url
 	scenarios := []scenario{
-		{scBaseline, "/healthz", []string{base + "/healthz"}, nil},
-		{scMe, "/api/v1/me", []string{base + "/api/v1/me"}, auth},
-		{scTypeahead, "/api/v1/regions/search", prefixed(base+"/api/v1/regions/search?limit=10&q=", queries), auth},
-		{scChildren, "/api/v1/regions", prefixed(base+"/api/v1/regions?parent=", parents), auth},
+		{name: scBaseline, route: "/healthz", urls: []string{base + "/healthz"}, header: nil},
+		{name: scMe, route: "/api/v1/me", urls: []string{base + "/api/v1/me"}, header: auth},
+		{name: scTypeahead, route: "/api/v1/regions/search", urls: prefixed(base+"/api/v1/regions/search?limit=10&q=", queries), header: auth},
+		{name: scChildren, route: "/api/v1/regions", urls: prefixed(base+"/api/v1/regions?parent=", parents), header: auth},
 	}
 	if r.Scenarios, r.Idle, r.After, err = runScenarios(ctx, o, engine, srv, scenarios); err != nil {
 		return r, err
@@ -268,6 +274,11 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 		if r.People, err = measurePeople(ctx, o, engine, bin, tmp, dbURL, pq); err != nil {
 			return r, fmt.Errorf("people: %w", err)
 		}
+		if o.cases > 0 {
+			if r.Cases, err = measureCases(ctx, o, engine, bin, tmp, dbURL); err != nil {
+				return r, fmt.Errorf("cases: %w", err)
+			}
+		}
 	}
 	return r, nil
 }
@@ -276,6 +287,8 @@ type scenario struct {
 	name, route string
 	urls        []string
 	header      http.Header
+	// headers, when set, rotates the callers: the i-th request's headers.
+	headers func(i int) http.Header
 }
 
 // runScenarios checks every scenario answers, lets the server settle (the
@@ -284,7 +297,11 @@ func runScenarios(ctx context.Context, o options, engine string, srv *server, sc
 	client := load.NewClient(o.clients)
 	defer client.CloseIdleConnections()
 	for _, sc := range scenarios {
-		if err := check(ctx, client, sc.urls[0], sc.header); err != nil {
+		h := sc.header
+		if sc.headers != nil {
+			h = sc.headers(0)
+		}
+		if err := check(ctx, client, sc.urls[0], h); err != nil {
 			return nil, idle, after, fmt.Errorf("%s: %w", sc.name, err)
 		}
 	}
@@ -305,8 +322,9 @@ func runScenarios(ctx context.Context, o options, engine string, srv *server, sc
 		urls := sc.urls
 		res := load.Run(ctx, client, load.Config{
 			Clients: o.clients, Duration: o.duration, Warmup: o.warmup, MaxRequests: o.maxRequests,
-			URL:    func(i int) string { return urls[i%len(urls)] },
-			Header: sc.header,
+			URL:     func(i int) string { return urls[i%len(urls)] },
+			Header:  sc.header,
+			Headers: sc.headers,
 		})
 		if err := ctx.Err(); err != nil {
 			return nil, idle, after, err

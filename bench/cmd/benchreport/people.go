@@ -129,9 +129,9 @@ func measurePeople(ctx context.Context, o options, engine, bin, tmp, dbURL strin
 	auth := http.Header{"Authorization": {"Bearer " + strings.TrimSpace(tok)}}
 	base := srv.url
 	scenarios := []scenario{
-		{scPeopleBase, "/healthz", []string{base + "/healthz"}, nil},
-		{scPeopleSearch, "/api/v1/people", prefixed(base+"/api/v1/people?q=", pq.search), auth},
-		{scPeopleList, "/api/v1/people", withPrefix(base+"/api/v1/people?", pq.list), auth},
+		{name: scPeopleBase, route: "/healthz", urls: []string{base + "/healthz"}, header: nil},
+		{name: scPeopleSearch, route: "/api/v1/people", urls: prefixed(base+"/api/v1/people?q=", pq.search), header: auth},
+		{name: scPeopleList, route: "/api/v1/people", urls: withPrefix(base+"/api/v1/people?", pq.list), header: auth},
 	}
 	if pr.Scenarios, pr.Idle, pr.After, err = runScenarios(ctx, o, engine, srv, scenarios); err != nil {
 		return nil, err

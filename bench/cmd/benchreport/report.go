@@ -93,13 +93,18 @@ func ratio(a, b time.Duration) string {
 }
 
 var scenarioTitles = map[string]string{
-	scBaseline:     "baseline: `GET /healthz`",
-	scMe:           "API floor: `GET /api/v1/me`",
-	scTypeahead:    "typeahead: `GET /api/v1/regions/search`",
-	scChildren:     "children: `GET /api/v1/regions?parent=`",
-	scPeopleBase:   "baseline: `GET /healthz`",
-	scPeopleSearch: "search: `GET /api/v1/people?q=`",
-	scPeopleList:   "list: `GET /api/v1/people?region=`",
+	scBaseline:       "baseline: `GET /healthz`",
+	scMe:             "API floor: `GET /api/v1/me`",
+	scTypeahead:      "typeahead: `GET /api/v1/regions/search`",
+	scChildren:       "children: `GET /api/v1/regions?parent=`",
+	scPeopleBase:     "baseline: `GET /healthz`",
+	scPeopleSearch:   "search: `GET /api/v1/people?q=`",
+	scPeopleList:     "list: `GET /api/v1/people?region=`",
+	scCasesBase:      "baseline: `GET /healthz`",
+	scWorkWorker:     "Pekerjaan saya, workers: `GET /api/v1/work`",
+	scCasesWorker:    "case list, workers: `GET /api/v1/cases?page=`",
+	scCasesSup:       "case list, supervisor: `GET /api/v1/cases?open=true|stage=…`",
+	scWorkSupervisor: "Pekerjaan saya, supervisor: `GET /api/v1/work`",
 }
 
 func (r report) markdown() string {
@@ -187,6 +192,17 @@ func (r report) markdown() string {
 			examples(r.People.list, 4))
 		p("  The server's memory is read as above; its peak (`VmHWM`) covers start-up on the loaded registry and\n")
 		p("  both scenarios.\n")
+		if o.cases > 0 {
+			p("- **Case phase**, after the people phase, on the same database: `layan demo --cases %d --seed 1`\n", o.cases)
+			p("  loads synthetic cases into *%s* (`casework.BulkCases`: cases of people in its reach in every\n", demo.SentraName)
+			p("  stage, about 70 %% closed, with their team, timeline, assessments, plans and services, and synthetic\n")
+			p("  workers holding about 100 cases each and one supervisor), timed from process start to exit. A new\n")
+			p("  server starts; API tokens are made for %d of the synthetic workers and for the supervisor. Scenarios:\n", benchWorkers)
+			p("  1. **Pekerjaan saya, workers**: `GET /api/v1/work`, each request as the next of the %d workers.\n", benchWorkers)
+			p("  2. **case list, workers**: `GET /api/v1/cases?page=1` (or 2, one time in four), as the workers.\n")
+			p("  3. **case list, supervisor**: the unit's open cases, pages 1–40, or one open stage, pages 1–10.\n")
+			p("  4. **Pekerjaan saya, supervisor**: everything of the unit waiting for approval (at most 200).\n")
+		}
 	}
 	p("\n")
 
@@ -218,6 +234,9 @@ func (r report) markdown() string {
 
 	if o.people > 0 {
 		r.peopleMarkdown(p)
+	}
+	if o.cases > 0 {
+		r.casesMarkdown(p)
 	}
 
 	ip := r.InProcess
@@ -288,6 +307,24 @@ func (r report) markdown() string {
 				p("  the cheapest *%s* (mean %s): under %d clients on %d cores, a request waits for the costly ones.\n",
 					fast.Class, fmtNs(fast.Stats.Mean), r.Options.clients, r.Machine.Cores)
 			}
+		}
+	}
+	if o.cases > 0 {
+		p("\nThe case targets (issue 5): Pekerjaan saya and the case list p99 under %s with %d clients on %d cases.\n\n",
+			fmtDur(casesTarget), o.clients, o.cases)
+		for _, e := range r.Engines {
+			cr := e.Cases
+			if e.Skipped != "" || cr == nil {
+				continue
+			}
+			p("- **%s**: %d cases loaded in %s (%.0f cases/s).", e.Engine, cr.Cases, cr.Load.Round(time.Second),
+				float64(cr.Cases)/cr.Load.Seconds())
+			for _, name := range []string{scWorkWorker, scCasesWorker, scCasesSup, scWorkSupervisor} {
+				if s, ok := cr.scenario(name); ok {
+					p(" %s: p99 %s (%s).", scenarioTitles[name], fmtDur(s.Result.Percentile(99)), verdict(s.Result.Percentile(99), casesTarget))
+				}
+			}
+			p(" Peak RSS %s.\n", fmtMiB(cr.After.HWM))
 		}
 	}
 	p("\nAt %d clients on %d cores shared by client, server (and PostgreSQL) every request waits for the\n", o.clients, r.Machine.Cores)
@@ -459,5 +496,37 @@ func clientTable(p func(string, ...any), scenarios []scenarioRun, base scenarioR
 		if s.Result.FirstError != "" {
 			p("\nFirst error in %s: `%s`.\n", s.Name, s.Result.FirstError)
 		}
+	}
+}
+
+// casesMarkdown writes the case phase.
+func (r report) casesMarkdown(p func(string, ...any)) {
+	p("## Case management\n\n")
+	p("| engine | cases | time | cases/s | workers | case_file | case_team | case_event | case_assessment | case_plan | case_service |\n")
+	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, e := range r.Engines {
+		cr := e.Cases
+		if e.Skipped != "" || cr == nil {
+			continue
+		}
+		p("| %s | %d | %s | %.0f | %d | %d | %d | %d | %d | %d | %d |\n", e.Engine, cr.Cases, cr.Load.Round(100*time.Millisecond),
+			float64(cr.Cases)/cr.Load.Seconds(), cr.Workers, cr.Rows["case_file"], cr.Rows["case_team"], cr.Rows["case_event"],
+			cr.Rows["case_assessment"], cr.Rows["case_plan"], cr.Rows["case_service"])
+	}
+	p("\n")
+	for _, e := range r.Engines {
+		cr := e.Cases
+		if e.Skipped != "" || cr == nil {
+			continue
+		}
+		p("### %s: Pekerjaan saya and the case lists\n\n", e.Engine)
+		base, _ := cr.scenario(scCasesBase)
+		clientTable(p, cr.Scenarios, base)
+		p("\n| scenario | handler p50 | handler p99 | CPU/req |\n|---|--:|--:|--:|\n")
+		for _, s := range cr.Scenarios {
+			p("| %s | %s | %s | %s |\n", scenarioTitles[s.Name], s.handlerQuantile(0.5), s.handlerQuantile(0.99), fmtNs(s.cpuPerRequest()))
+		}
+		p("\nServer memory (VmRSS): %s after start-up, %s after the load; peak (VmHWM) %s.\n\n",
+			fmtMiB(cr.Idle.RSS), fmtMiB(cr.After.RSS), fmtMiB(cr.After.HWM))
 	}
 }

@@ -51,9 +51,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db"
@@ -297,7 +294,7 @@ type caseLoader struct {
 	started bool   // the record exists
 	batches int    // batches committed by this run
 
-	sequences map[string]string // table → its id sequence as an SQL literal (PostgreSQL)
+	idgen db.IDs
 
 	workers []syntheticUser
 	sup     syntheticUser
@@ -480,7 +477,7 @@ func (l *caseLoader) batch(ctx context.Context, from int, cases []int32) error {
 		return db.Err(err)
 	}
 	defer tx.Rollback() // after Commit, a no-op
-	q := loadTx{tx: tx, dialect: l.dialect}
+	q := db.ConnTx{Tx: tx, Kind: l.dialect}
 
 	// First the record, so that a second process running the same load
 	// waits here (PostgreSQL's row lock; SQLite's one writer) and then
@@ -529,23 +526,23 @@ func (l *caseLoader) batch(ctx context.Context, from int, cases []int32) error {
 		nServices += len(s.services)
 		nVisits += len(s.visits)
 	}
-	caseIDs, err := l.ids(ctx, q, "case_file", len(specs))
+	caseIDs, err := l.idgen.Next(ctx, q, "case_file", len(specs))
 	if err != nil {
 		return err
 	}
-	eventIDs, err := l.ids(ctx, q, "case_event", nEvents)
+	eventIDs, err := l.idgen.Next(ctx, q, "case_event", nEvents)
 	if err != nil {
 		return err
 	}
-	planIDs, err := l.ids(ctx, q, "case_plan", nPlans)
+	planIDs, err := l.idgen.Next(ctx, q, "case_plan", nPlans)
 	if err != nil {
 		return err
 	}
-	serviceIDs, err := l.ids(ctx, q, "case_service", nServices)
+	serviceIDs, err := l.idgen.Next(ctx, q, "case_service", nServices)
 	if err != nil {
 		return err
 	}
-	visitIDs, err := l.ids(ctx, q, "case_follow_up", nVisits)
+	visitIDs, err := l.idgen.Next(ctx, q, "case_follow_up", nVisits)
 	if err != nil {
 		return err
 	}
@@ -569,126 +566,9 @@ func (l *caseLoader) batch(ctx context.Context, from int, cases []int32) error {
 	return nil
 }
 
-// ids hands out n new ids of table inside the batch's transaction: on
-// PostgreSQL from the table's identity sequence (never handed out twice,
-// whatever else runs; a rolled-back batch leaves a gap), on SQLite MAX(id)
-// onwards, safe because a SQLite write transaction excludes every other
-// writer until it commits.
-func (l *caseLoader) ids(ctx context.Context, q db.Q, table string, n int) ([]int64, error) {
-	out := make([]int64, 0, n)
-	if n == 0 {
-		return out, nil
-	}
-	if l.dialect == db.SQLite {
-		var top int64
-		if err := q.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+table).Scan(&top); err != nil {
-			return nil, db.Err(err)
-		}
-		for i := range n {
-			out = append(out, top+1+int64(i))
-		}
-		return out, nil
-	}
-	// The sequence's name as a literal, so that nextval resolves it once
-	// per statement: pg_get_serial_sequence in the select list is called
-	// per row and took 0.6 s for 150,000 ids, the literal 0.05 s.
-	if l.sequences == nil {
-		l.sequences = map[string]string{}
-	}
-	seq, ok := l.sequences[table]
-	if !ok {
-		if err := q.QueryRow(ctx, "SELECT pg_get_serial_sequence(?, 'id')", table).Scan(&seq); err != nil {
-			return nil, db.Err(err)
-		}
-		seq = "'" + strings.ReplaceAll(seq, "'", "''") + "'"
-		l.sequences[table] = seq
-	}
-	// One session's nextvals in one statement are consecutive unless
-	// another session draws from the sequence meanwhile: then the block
-	// is left as a gap and the ids are read one by one.
-	var lo, hi int64
-	if err := q.QueryRow(ctx, "SELECT MIN(v), MAX(v) FROM (SELECT nextval("+seq+") AS v FROM generate_series(1, ?)) s", n).Scan(&lo, &hi); err != nil {
-		return nil, db.Err(err)
-	}
-	if hi-lo+1 == int64(n) {
-		for id := lo; id <= hi; id++ {
-			out = append(out, id)
-		}
-		return out, nil
-	}
-	rows, err := q.Query(ctx, "SELECT nextval("+seq+") FROM generate_series(1, ?)", n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.Err(err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) != n {
-		return nil, fmt.Errorf("casework: bulk cases: %d ids of %s for %d rows", len(out), table, n)
-	}
-	return out, nil
-}
-
 // insert writes t: COPY on PostgreSQL, multi-row INSERTs on SQLite.
 func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, t *rowTable) error {
-	if len(t.rows) == 0 {
-		return nil
-	}
-	if l.dialect == db.Postgres {
-		// COPY runs on the connection of tx, inside it: database/sql lets
-		// Raw reach the driver connection while the transaction is open.
-		return l.conn.Raw(func(dc any) error {
-			c, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("not a pgx connection (%T)", dc)
-			}
-			n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows))
-			if err == nil && int(n) != len(t.rows) {
-				err = fmt.Errorf("COPY wrote %d of %d rows", n, len(t.rows))
-			}
-			return err
-		})
-	}
-	// SQLite: statements of up to maxParams parameters, the full-size one
-	// prepared once per table and batch.
-	const maxParams = 30000
-	per := max(1, min(500, maxParams/len(t.cols)))
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(t.cols)), ",") + ")"
-	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES "
-	stmtFor := func(n int) string { return head + strings.TrimSuffix(strings.Repeat(row+",", n), ",") }
-	var full *sql.Stmt
-	args := make([]any, 0, per*len(t.cols))
-	for lo := 0; lo < len(t.rows); lo += per {
-		part := t.rows[lo:min(lo+per, len(t.rows))]
-		args = args[:0]
-		for _, r := range part {
-			args = append(args, r...)
-		}
-		var err error
-		if len(part) == per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, stmtFor(per)); err != nil {
-					return err
-				}
-				defer full.Close()
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, stmtFor(len(part)), args...)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.BulkInsert(ctx, l.dialect, l.conn, tx, t.name, t.cols, t.rows)
 }
 
 // bigCache gives the SQLite connection a page cache for the index btrees
@@ -736,29 +616,6 @@ func (l *caseLoader) analyze(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// loadTx is the batch's transaction as a db.Q, for audit.Record and the
-// portable queries.
-type loadTx struct {
-	tx      *sql.Tx
-	dialect db.Dialect
-}
-
-func (q loadTx) Dialect() db.Dialect { return q.dialect }
-
-func (q loadTx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	r, err := q.tx.ExecContext(ctx, db.Rebind(q.dialect, query), args...)
-	return r, db.Err(err)
-}
-
-func (q loadTx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	r, err := q.tx.QueryContext(ctx, db.Rebind(q.dialect, query), args...)
-	return r, db.Err(err)
-}
-
-func (q loadTx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.tx.QueryRowContext(ctx, db.Rebind(q.dialect, query), args...)
 }
 
 // The generator.

@@ -70,7 +70,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/audit"
@@ -327,6 +326,7 @@ type loader struct {
 	s       *Store
 	conn    *sql.Conn
 	dialect db.Dialect
+	idgen   db.IDs
 	o       BulkOptions
 	actor   audit.Actor
 	today   time.Time
@@ -655,7 +655,7 @@ func fieldError(err error) error {
 // write stores a prepared batch in tx and returns the people written and
 // how many of them are NIK duplicates.
 func (l *loader) write(ctx context.Context, tx *sql.Tx, p *prepared) (int, int, error) {
-	q := txQ{tx: tx, dialect: l.dialect}
+	q := db.ConnTx{Tx: tx, Kind: l.dialect}
 	now := db.Now()
 	if !l.started {
 		// The first batch of a new load: stamp it, and record it. Another
@@ -697,11 +697,11 @@ func (l *loader) write(ctx context.Context, tx *sql.Tx, p *prepared) (int, int, 
 			return 0, 0, err
 		}
 	}
-	pids, err := l.ids(ctx, q, "person", len(p.people))
+	pids, err := l.idgen.Next(ctx, q, "person", len(p.people))
 	if err != nil {
 		return 0, 0, err
 	}
-	hids, err := l.ids(ctx, q, "household", len(p.hhs))
+	hids, err := l.idgen.Next(ctx, q, "household", len(p.hhs))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -830,44 +830,6 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
 
-// ids hands out n new ids of table inside the batch's transaction.
-func (l *loader) ids(ctx context.Context, q db.Q, table string, n int) ([]int64, error) {
-	out := make([]int64, 0, n)
-	if n == 0 {
-		return out, nil
-	}
-	if l.dialect == db.SQLite {
-		// The write transaction excludes other writers until commit.
-		var top int64
-		if err := q.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+table).Scan(&top); err != nil {
-			return nil, db.Err(err)
-		}
-		for i := range n {
-			out = append(out, top+1+int64(i))
-		}
-		return out, nil
-	}
-	rows, err := q.Query(ctx, "SELECT nextval(pg_get_serial_sequence('"+table+"', 'id')) FROM generate_series(1, ?)", n)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, db.Err(err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) != n {
-		return nil, fmt.Errorf("registry: bulk load: %d ids of %s for %d rows", len(out), table, n)
-	}
-	return out, nil
-}
-
 // table is rows waiting to be written.
 type table struct {
 	name string
@@ -893,79 +855,7 @@ func (t *table) sortByIndex() {
 
 // insert writes t: COPY on PostgreSQL, multi-row INSERTs on SQLite.
 func (l *loader) insert(ctx context.Context, tx *sql.Tx, t *table) error {
-	if len(t.rows) == 0 {
-		return nil
-	}
-	if l.dialect == db.Postgres {
-		// COPY runs on the connection of tx, inside it: database/sql lets
-		// Raw reach the driver connection while the transaction is open.
-		return l.conn.Raw(func(dc any) error {
-			c, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("registry: bulk load: not a pgx connection (%T)", dc)
-			}
-			n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{t.name}, t.cols, pgx.CopyFromRows(t.rows))
-			if err == nil && int(n) != len(t.rows) {
-				err = fmt.Errorf("COPY wrote %d of %d rows", n, len(t.rows))
-			}
-			return err
-		})
-	}
-	// SQLite: statements of up to maxParams parameters, the full-size one
-	// prepared once per table and batch.
-	const maxParams = 30000
-	per := max(1, min(500, maxParams/len(t.cols)))
-	row := "(" + placeholders(len(t.cols)) + ")"
-	head := "INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES "
-	stmtFor := func(n int) string { return head + strings.TrimSuffix(strings.Repeat(row+",", n), ",") }
-	var full *sql.Stmt
-	args := make([]any, 0, per*len(t.cols))
-	for lo := 0; lo < len(t.rows); lo += per {
-		part := t.rows[lo:min(lo+per, len(t.rows))]
-		args = args[:0]
-		for _, r := range part {
-			args = append(args, r...)
-		}
-		var err error
-		if len(part) == per {
-			if full == nil {
-				if full, err = tx.PrepareContext(ctx, stmtFor(per)); err != nil {
-					return err
-				}
-				defer full.Close()
-			}
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, stmtFor(len(part)), args...)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// txQ is a database/sql transaction as a db.Q, so that audit.Record and the
-// portable queries run on the load's own connection and transaction.
-type txQ struct {
-	tx      *sql.Tx
-	dialect db.Dialect
-}
-
-func (q txQ) Dialect() db.Dialect { return q.dialect }
-
-func (q txQ) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	r, err := q.tx.ExecContext(ctx, db.Rebind(q.dialect, query), args...)
-	return r, db.Err(err)
-}
-
-func (q txQ) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	r, err := q.tx.QueryContext(ctx, db.Rebind(q.dialect, query), args...)
-	return r, db.Err(err)
-}
-
-func (q txQ) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.tx.QueryRowContext(ctx, db.Rebind(q.dialect, query), args...)
+	return db.BulkInsert(ctx, l.dialect, l.conn, tx, t.name, t.cols, t.rows)
 }
 
 // LoadedBy counts the people of a load (for tests and reports): those

@@ -1061,7 +1061,7 @@ func newCaseTables() *caseTables {
 		services: rowTable{name: "case_service", cols: []string{"id", "case_id", "cycle", "given_on", "need", "component",
 			"quantity", "cost", "provider", "note", "emergency", "recorded_by", "recorded_at"}},
 		visits: rowTable{name: "case_follow_up", cols: []string{"id", "case_id", "cycle", "due_on", "done_on", "outcome",
-			"note", "recorded_by", "version"}},
+			"note", "recorded_by", "version", "unit_id"}},
 	}
 }
 
@@ -1148,9 +1148,9 @@ func (t *caseTables) add(s caseSpec, id int64, w, sup syntheticUser, u loadUnit,
 	}
 	for _, v := range s.visits {
 		if v.done.IsZero() {
-			t.visits.add(takeID(visits), id, 1, v.due, nil, "", "", nil, 1)
+			t.visits.add(takeID(visits), id, 1, v.due, nil, "", "", nil, 1, u.id)
 		} else {
-			t.visits.add(takeID(visits), id, 1, v.due, v.done.In(wib).Format(dayLayout), string(v.outcome), "", w.id, 2)
+			t.visits.add(takeID(visits), id, 1, v.due, v.done.In(wib).Format(dayLayout), string(v.outcome), "", w.id, 2, u.id)
 		}
 	}
 }

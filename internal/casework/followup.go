@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,8 +94,8 @@ func scheduleFollowUps(ctx context.Context, tx *db.Tx, c Case, next State, now t
 		return nil
 	}
 	for _, d := range FollowUpDates(now.In(wib), DefaultFollowUpMonths) {
-		if _, err := tx.Exec(ctx, "INSERT INTO case_follow_up (case_id, cycle, due_on, version) VALUES (?, ?, ?, 1)",
-			c.ID, c.Cycle, d.Format(dayLayout)); err != nil {
+		if _, err := tx.Exec(ctx, "INSERT INTO case_follow_up (case_id, cycle, due_on, version, unit_id) VALUES (?, ?, ?, 1, ?)",
+			c.ID, c.Cycle, d.Format(dayLayout), c.UnitID); err != nil {
 			return db.Err(err)
 		}
 	}
@@ -203,17 +204,20 @@ type DueFollowUp struct {
 }
 
 // Where the visits of the work view come from. A worker's go through
-// case_team_user, a unit's through case_file_unit (unit, stage); either
-// way the visits of a case are read by case_follow_up_case. Only the
-// current cycle of a case in bimbingan lanjut counts.
+// case_team_user, the visits of each case by case_follow_up_case; a
+// unit's are one range of case_follow_up_unit_open (unit, due day), the
+// oldest maxTasks of them. Only the current cycle of a case in bimbingan
+// lanjut counts.
 const (
 	dueSelect = "SELECT " + followUpColumns + `, c.person_id, p.name FROM `
-	dueWhere  = ` JOIN case_follow_up f ON f.case_id = c.id AND f.cycle = c.cycle
-		JOIN person p ON p.id = c.person_id
+	dueWhere  = ` JOIN person p ON p.id = c.person_id
 		WHERE c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ?`
-	dueOfTeam = dueSelect + "case_team t JOIN case_file c ON c.id = t.case_id" + dueWhere + " AND t.user_id = ?"
-	dueOfUnit = dueSelect + "case_file c" + dueWhere + " AND c.unit_id = ?"
+	dueOfTeam = dueSelect + `case_team t JOIN case_file c ON c.id = t.case_id
+		JOIN case_follow_up f ON f.case_id = c.id AND f.cycle = c.cycle` + dueWhere + " AND t.user_id = ?"
 )
+
+var dueOfUnit = "SELECT * FROM (" + dueSelect + `case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle` +
+	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxTasks) + ") u"
 
 // DueFollowUps lists the visits due on or before today (YYYY-MM-DD) and
 // not yet recorded, of the cases u works on: a worker's team cases, and

@@ -342,6 +342,10 @@ func (s *Store) transfer(ctx context.Context, tx *db.Tx, actor audit.Actor, u ac
 	if n, _ := res.RowsAffected(); n == 0 {
 		return apperr.New(apperr.Conflict, "error.stale_version")
 	}
+	// The visits go with the case (the unit's work view reads them by unit).
+	if _, err := tx.Exec(ctx, "UPDATE case_follow_up SET unit_id = ? WHERE case_id = ?", u.UnitID, c.ID); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, "DELETE FROM case_team WHERE case_id = ?", c.ID); err != nil {
 		return err
 	}

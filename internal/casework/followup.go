@@ -206,7 +206,7 @@ type DueFollowUp struct {
 // Where the visits of the work view come from. A worker's go through
 // case_team_user, the visits of each case by case_follow_up_case; a
 // unit's are one range of case_follow_up_unit_open (unit, due day), the
-// oldest maxTasks of them. Only the current cycle of a case in bimbingan
+// oldest maxWaiting of them. Only the current cycle of a case in bimbingan
 // lanjut counts.
 const (
 	dueSelect = "SELECT " + followUpColumns + `, c.person_id, p.name FROM `
@@ -217,7 +217,7 @@ const (
 )
 
 var dueOfUnit = "SELECT * FROM (" + dueSelect + `case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle` +
-	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxTasks) + ") u"
+	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxWaiting) + ") u"
 
 // DueFollowUps lists the visits due on or before today (YYYY-MM-DD) and
 // not yet recorded, of the cases u works on: a worker's team cases, and

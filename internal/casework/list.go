@@ -153,9 +153,16 @@ const (
 	TaskApprove = "awaiting_approval" // a submission waits for this supervisor
 )
 
-// maxTasks bounds each part of the work view: a worker's open cases are a
-// caseload (tens), and a unit's submissions waiting are a day's work.
-const maxTasks = 200
+// maxTasks bounds the open team cases the work view reads: a worker's
+// caseload is tens of cases. maxWaiting bounds what it lists of a whole
+// unit (submissions waiting for approval, visits due), oldest first: a
+// morning's work, and each listed case costs the response; at 200 the
+// supervisor's view took several milliseconds of CPU per request at
+// 100,000 cases (docs/performance.md).
+const (
+	maxTasks   = 200
+	maxWaiting = 50
+)
 
 // Tasks lists u's work today: for a worker (and a supervisor's own team
 // cases) the assessments due, plans to write and returned documents; for a
@@ -191,7 +198,7 @@ func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task
 	if u.Role == access.Supervisor {
 		rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM case_file c JOIN person p ON p.id = c.person_id
 			WHERE c.unit_id = ? AND (c.assessment_review = 'diajukan' OR c.plan_review = 'diajukan' OR c.termination_review = 'diajukan')
-			ORDER BY c.id LIMIT %d`, itemColumns, maxTasks), u.UnitID)
+			ORDER BY c.id LIMIT %d`, itemColumns, maxWaiting), u.UnitID)
 		if err != nil {
 			return nil, err
 		}

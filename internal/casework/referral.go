@@ -94,18 +94,23 @@ type Referral struct {
 	SentBy   int64          `json:"sent_by,omitempty"`
 	// SentByName and FromUnitName are the sender and the unit of their
 	// account, as the receiver reads them.
-	SentByName   string     `json:"sent_by_name,omitempty"`
-	FromUnitName string     `json:"from_unit_name,omitempty"`
-	SentAt       time.Time  `json:"sent_at"`
-	DueAt        time.Time  `json:"due_at"`
-	EscalatedAt  *time.Time `json:"escalated_at,omitempty"`
-	AnsweredAt   *time.Time `json:"answered_at,omitempty"`
-	AnsweredBy   string     `json:"answered_by,omitempty"`
-	AnswerNote   string     `json:"answer_note,omitempty"`
-	Outcome      string     `json:"outcome,omitempty"`
-	ClosedAt     *time.Time `json:"closed_at,omitempty"`
-	LinkExpires  *time.Time `json:"link_expires,omitempty"`
-	Version      int        `json:"version"`
+	SentByName   string `json:"sent_by_name,omitempty"`
+	FromUnitName string `json:"from_unit_name,omitempty"`
+	// The person referred, as little as the receiver needs to know whom
+	// it is about (UU 27/2022 data minimisation, as the outside link).
+	PersonName      string     `json:"person_name"`
+	PersonSex       string     `json:"person_sex"`
+	PersonBirthYear int        `json:"person_birth_year,omitempty"`
+	SentAt          time.Time  `json:"sent_at"`
+	DueAt           time.Time  `json:"due_at"`
+	EscalatedAt     *time.Time `json:"escalated_at,omitempty"`
+	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
+	AnsweredBy      string     `json:"answered_by,omitempty"`
+	AnswerNote      string     `json:"answer_note,omitempty"`
+	Outcome         string     `json:"outcome,omitempty"`
+	ClosedAt        *time.Time `json:"closed_at,omitempty"`
+	LinkExpires     *time.Time `json:"link_expires,omitempty"`
+	Version         int        `json:"version"`
 	// Link is the outside agency's token, in the answer of the call that
 	// created the referral only: the database keeps its hash alone, so it
 	// cannot be shown again.
@@ -737,26 +742,28 @@ func (s *Store) EscalatedReferrals(ctx context.Context, u access.User) ([]Referr
 
 const (
 	referralColumns = `r.id, r.case_id, r.cycle, r.to_unit, tu.name, r.agency_kind, r.agency_name, r.transfer, r.need, r.purpose,
-		r.status, r.sent_by, su.full_name, fu.name, r.sent_at, r.due_at, r.escalated_at, r.answered_at, r.answered_by,
+		r.status, r.sent_by, su.full_name, fu.name, rp.name, rp.sex, rp.birth_year, r.sent_at, r.due_at, r.escalated_at, r.answered_at, r.answered_by,
 		r.answer_note, r.outcome, r.closed_at, r.link_expires, r.version`
 	referralFrom = ` FROM case_referral r LEFT JOIN unit tu ON tu.id = r.to_unit
-		LEFT JOIN app_user su ON su.id = r.sent_by LEFT JOIN unit fu ON fu.id = su.unit_id`
+		LEFT JOIN app_user su ON su.id = r.sent_by LEFT JOIN unit fu ON fu.id = su.unit_id
+		JOIN case_file rc ON rc.id = r.case_id JOIN person rp ON rp.id = rc.person_id`
 )
 
 func scanReferral(row interface{ Scan(...any) error }) (Referral, error) {
 	var r Referral
 	var toUnit, sentBy sql.NullInt64
 	var toName, sentByName, fromName sql.NullString
+	var birthYear sql.NullInt64
 	var kind, need string
 	var escalated, answered, closed, expires sql.NullTime
 	err := row.Scan(&r.ID, &r.CaseID, &r.Cycle, &toUnit, &toName, &kind, &r.AgencyName, &r.Transfer, &need, &r.Purpose, &r.Status,
-		&sentBy, &sentByName, &fromName, &r.SentAt, &r.DueAt, &escalated, &answered, &r.AnsweredBy, &r.AnswerNote,
+		&sentBy, &sentByName, &fromName, &r.PersonName, &r.PersonSex, &birthYear, &r.SentAt, &r.DueAt, &escalated, &answered, &r.AnsweredBy, &r.AnswerNote,
 		&r.Outcome, &closed, &expires, &r.Version)
 	if err != nil {
 		return Referral{}, db.Err(err)
 	}
 	r.ToUnit, r.ToUnitName, r.SentBy = toUnit.Int64, toName.String, sentBy.Int64
-	r.SentByName, r.FromUnitName = sentByName.String, fromName.String
+	r.SentByName, r.FromUnitName, r.PersonBirthYear = sentByName.String, fromName.String, int(birthYear.Int64)
 	r.AgencyKind = AgencyKind(kind)
 	r.Need = Need(need)
 	r.SentAt, r.DueAt = r.SentAt.UTC(), r.DueAt.UTC()

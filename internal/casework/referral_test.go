@@ -84,7 +84,8 @@ func TestReferralToUnit(t *testing.T) {
 		if in, err := w.store.IncomingReferrals(ctx, other); err != nil || len(in) != 0 {
 			t.Errorf("another unit's incoming: %v, %v", in, err)
 		}
-		if in, err := w.store.IncomingReferrals(ctx, w.makWkr); err != nil || len(in) != 1 || in[0].ID != r.ID {
+		if in, err := w.store.IncomingReferrals(ctx, w.makWkr); err != nil || len(in) != 1 || in[0].ID != r.ID ||
+			in[0].PersonName != "Sri Lestari" || in[0].PersonSex != "P" || in[0].PersonBirthYear != 1950 {
 			t.Errorf("Makassar's incoming: %+v, %v", in, err)
 		}
 		if _, err := w.store.CaseReferrals(ctx, w.makWkr, c.ID); apperr.KindOf(err) != apperr.NotFound {

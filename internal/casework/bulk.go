@@ -42,7 +42,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -194,13 +193,11 @@ func BulkCases(ctx context.Context, d *db.DB, o BulkCaseOptions) (BulkCaseResult
 	}
 	defer conn.Close()
 	l.conn = conn
-	if l.dialect == db.SQLite {
-		restore, err := l.bigCache(ctx)
-		if err != nil {
-			return res, err
-		}
-		defer restore()
+	restore, err := db.BigCache(ctx, l.dialect, conn)
+	if err != nil {
+		return res, err
 	}
+	defer restore()
 	if o.Progress != nil {
 		o.Progress(l.st.Done)
 	}
@@ -224,7 +221,8 @@ func BulkCases(ctx context.Context, d *db.DB, o BulkCaseOptions) (BulkCaseResult
 			o.Progress(l.st.Done)
 		}
 	}
-	if err := l.analyze(ctx); err != nil {
+	if err := db.Analyze(ctx, l.dialect, conn, "app_user", "case_file", "case_team", "case_event", "case_assessment",
+		"case_plan", "case_plan_item", "case_service", "case_follow_up"); err != nil {
 		return res, err
 	}
 	res.Elapsed = time.Since(start)
@@ -569,53 +567,6 @@ func (l *caseLoader) batch(ctx context.Context, from int, cases []int32) error {
 // insert writes t: COPY on PostgreSQL, multi-row INSERTs on SQLite.
 func (l *caseLoader) insert(ctx context.Context, tx *sql.Tx, t *rowTable) error {
 	return db.BulkInsert(ctx, l.dialect, l.conn, tx, t.name, t.cols, t.rows)
-}
-
-// bigCache gives the SQLite connection a page cache for the index btrees
-// the load fills (case_file_person takes person ids in any order), and
-// returns what puts the old size back before the connection goes back to
-// the pool.
-func (l *caseLoader) bigCache(ctx context.Context) (func(), error) {
-	var old int64
-	if err := l.conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
-		return nil, db.Err(err)
-	}
-	if _, err := l.conn.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
-		return nil, db.Err(err)
-	}
-	return func() {
-		if _, err := l.conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", old)); err != nil {
-			l.conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}, nil
-}
-
-// analyze refreshes the statistics of the tables the load filled, so the
-// lists are planned for the tables as they now are. On PostgreSQL VACUUM
-// also marks the new pages all-visible, without which a count cannot be
-// answered from an index alone until autovacuum comes by.
-func (l *caseLoader) analyze(ctx context.Context) error {
-	stmt := "ANALYZE "
-	if l.dialect == db.Postgres {
-		stmt = "VACUUM ANALYZE "
-	}
-	for _, t := range []string{"app_user", "case_file", "case_team", "case_event", "case_assessment", "case_plan",
-		"case_plan_item", "case_service", "case_follow_up"} {
-		if _, err := l.conn.ExecContext(ctx, stmt+t); err != nil {
-			return db.Err(err)
-		}
-	}
-	if l.dialect == db.SQLite {
-		// ANALYZE also samples values into sqlite_stat4 (the build has
-		// SQLITE_ENABLE_STAT4). With them SQLite re-plans a statement each
-		// time a parameter that bounds an indexed range gets a new value
-		// (registry/bulk.go measured a third of a search's time); the row
-		// counts of sqlite_stat1 are what the plans need.
-		if _, err := l.conn.ExecContext(ctx, "DELETE FROM sqlite_stat4"); err != nil {
-			return db.Err(err)
-		}
-	}
-	return nil
 }
 
 // The generator.

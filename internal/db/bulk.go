@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -163,4 +164,53 @@ func (q ConnTx) Query(ctx context.Context, query string, args ...any) (*sql.Rows
 
 func (q ConnTx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.Tx.QueryRowContext(ctx, Rebind(q.Kind, query), args...)
+}
+
+// BigCache gives a SQLite load connection a page cache of 256 MiB for the
+// index btrees it fills (the default is 2 MB), and returns what puts the old
+// size back before the connection goes back to the pool; a connection that
+// cannot be restored is discarded. Nothing to do on PostgreSQL.
+func BigCache(ctx context.Context, d Dialect, conn *sql.Conn) (func(), error) {
+	if d != SQLite {
+		return func() {}, nil
+	}
+	var old int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
+		return nil, Err(err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+		return nil, Err(err)
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", old)); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}, nil
+}
+
+// Analyze refreshes the statistics of tables after a bulk load, so that
+// later queries are planned for the tables as they now are: PostgreSQL's
+// autovacuum would get there later, SQLite never would (without statistics
+// it drove a region listing by unit: 0.38 s against 0.007 s on a million
+// people). On PostgreSQL VACUUM also marks the new pages all-visible, which
+// index-only scans need. On SQLite the sampled values of sqlite_stat4 are
+// dropped: with them SQLite re-plans a statement each time a parameter that
+// bounds an indexed range changes (sqlite3_reprepare), a third of a search's
+// time in a profile; the row counts of sqlite_stat1 are what the plans need.
+func Analyze(ctx context.Context, d Dialect, conn *sql.Conn, tables ...string) error {
+	stmt := "ANALYZE "
+	if d == Postgres {
+		stmt = "VACUUM ANALYZE "
+	}
+	for _, t := range tables {
+		if _, err := conn.ExecContext(ctx, stmt+t); err != nil {
+			return Err(err)
+		}
+	}
+	if d == SQLite {
+		if _, err := conn.ExecContext(ctx, "DELETE FROM sqlite_stat4"); err != nil {
+			return Err(err)
+		}
+	}
+	return nil
 }

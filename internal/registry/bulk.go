@@ -245,13 +245,11 @@ func (s *Store) BulkLoad(ctx context.Context, actor audit.Actor, src iter.Seq[Bu
 		}
 		l.rebuild = o.Indexes == IndexRebuild || held <= o.Total/10
 	}
-	if l.dialect == db.SQLite {
-		restore, err := l.bigCache(ctx)
-		if err != nil {
-			return res, err
-		}
-		defer restore()
+	restore, err := db.BigCache(ctx, l.dialect, conn)
+	if err != nil {
+		return res, err
 	}
+	defer restore()
 	if l.rebuild {
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
@@ -290,32 +288,10 @@ func (s *Store) BulkLoad(ctx context.Context, actor audit.Actor, src iter.Seq[Bu
 	}
 	if res.Loaded >= 10000 {
 		// Fresh statistics, so that searches after a big load are planned
-		// for the tables as they now are. PostgreSQL's autovacuum would get
-		// there later; SQLite never would, and without statistics it drives
-		// a region listing by the reach's unit_id (every loaded person)
-		// instead of the region range: 0.38 s against 0.007 s on a million.
-		// On PostgreSQL VACUUM also marks the new pages all-visible, without
-		// which a count or a key lookup cannot be answered from the index
-		// alone (an index-only scan) until autovacuum comes by.
-		analyze := "ANALYZE "
-		if l.dialect == db.Postgres {
-			analyze = "VACUUM ANALYZE "
-		}
-		for _, t := range []string{"person", "person_key", "person_category", "household", "household_member"} {
-			if _, err := conn.ExecContext(ctx, analyze+t); err != nil {
-				return res, db.Err(err)
-			}
-		}
-		if l.dialect == db.SQLite {
-			// ANALYZE also samples values into sqlite_stat4 (the build has
-			// SQLITE_ENABLE_STAT4). With them SQLite re-plans a statement
-			// each time a parameter that bounds an indexed range gets a new
-			// value (sqlite3_reprepare): a region or key range on every
-			// search, which cost a third of a search's time in a profile.
-			// The row counts of sqlite_stat1 are what our plans need.
-			if _, err := conn.ExecContext(ctx, "DELETE FROM sqlite_stat4"); err != nil {
-				return res, db.Err(err)
-			}
+		// for the tables as they now are (db.Analyze says why it matters).
+		if err := db.Analyze(ctx, l.dialect, conn, "person", "person_key", "person_category", "household",
+			"household_member"); err != nil {
+			return res, err
 		}
 	}
 	return res, nil
@@ -511,25 +487,6 @@ func (l *loader) finishRebuild(ctx context.Context) (int, error) {
 		return 0, db.Err(err)
 	}
 	return int(dups), nil
-}
-
-// bigCache gives a SQLite load connection a page cache large enough for the
-// index btrees it fills (the default is 2 MB; a million people's name keys
-// are a few hundred), and returns what puts the old size back before the
-// connection goes back to the pool.
-func (l *loader) bigCache(ctx context.Context) (func(), error) {
-	var old int64
-	if err := l.conn.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&old); err != nil {
-		return nil, db.Err(err)
-	}
-	if _, err := l.conn.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
-		return nil, db.Err(err)
-	}
-	return func() {
-		if _, err := l.conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", old)); err != nil {
-			l.conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}, nil
 }
 
 // prepared is a batch validated and turned into rows.

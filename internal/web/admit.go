@@ -29,11 +29,16 @@ const queueTimeout = 30 * time.Second
 
 var errBusy = apperr.New(apperr.Unavailable, "error.busy")
 
-// unqueued are the paths that never wait: a load balancer's health checks,
-// the metrics scrape and static files touch no database and must answer
-// even when the server is saturated.
-func unqueued(path string) bool {
-	return path == "/healthz" || path == "/readyz" || path == "/metrics" || strings.HasPrefix(path, "/static/")
+// unqueued are the requests that never wait: a load balancer's health
+// checks, the metrics scrape and static files touch no database and must
+// answer even when the server is saturated. File uploads neither take a
+// slot: a client sends up to 10 MiB at its own pace, and a few slow ones
+// would otherwise hold every slot while they trickle in (they are rare and
+// spend their time reading, not on the cores).
+func unqueued(r *http.Request) bool {
+	path := r.URL.Path
+	return path == "/healthz" || path == "/readyz" || path == "/metrics" || strings.HasPrefix(path, "/static/") ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }
 
 // admit lets a request in when one of the slots is free. A buffered
@@ -42,7 +47,7 @@ func unqueued(path string) bool {
 func (s *Server) admit(next http.Handler) http.Handler {
 	slots := make(chan struct{}, s.cfg.MaxActive)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if unqueued(r.URL.Path) {
+		if unqueued(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -69,15 +69,18 @@ func TestAdmitInArrivalOrder(t *testing.T) {
 	leave()
 	waitQueued(3)
 
-	// The queue does not hold health checks back.
+	// The queue does not hold health checks or uploads back.
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/healthz?n=health", nil))
 	if rec.Code != http.StatusOK {
 		t.Errorf("healthz while full: %d", rec.Code)
 	}
+	up := httptest.NewRequest("POST", "/cases/1/attachments?n=upload", nil)
+	up.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	h.ServeHTTP(httptest.NewRecorder(), up)
 	close(release)
 	wg.Wait()
-	want := []string{"first", "health", "b", "c", "d"}
+	want := []string{"first", "health", "upload", "b", "c", "d"}
 	if len(order) != len(want) {
 		t.Fatalf("served %v, want %v", order, want)
 	}

@@ -383,6 +383,28 @@ func (b *browser) takeProblems() []string {
 	return p
 }
 
+// stranger runs fn in a new tab of a fresh browser context of the same
+// Chromium: none of b's cookies or storage, as on the phone of someone
+// without an account (an outside agency opening a referral link). Its
+// console is watched and its pages are checked like b's, and count with
+// them; the tab and its context are gone when stranger returns.
+func (b *browser) stranger(fn func(s *browser)) {
+	b.t.Helper()
+	s := &browser{t: b.t, base: b.base, axe: b.axe, cat: b.cat, ix: b.ix, engine: b.engine, minor: b.minor, review: b.review,
+		reported: make(chan struct{}, 1)}
+	tab, cancel := chromedp.NewContext(b.tab, chromedp.WithNewBrowserContext(), chromedp.WithListener(s.onEvent))
+	defer cancel()
+	if err := chromedp.Do(tab); err != nil {
+		b.t.Fatalf("%s: opening a fresh browser context: %v", b.where(), err)
+	}
+	s.tab = tab
+	defer func() { b.pages, b.axeTime = b.pages+s.pages, b.axeTime+s.axeTime }()
+	fn(s)
+	if p := s.takeProblems(); len(p) > 0 {
+		b.t.Errorf("%s: the fresh browser context reported:\n  %s", s.where(), strings.Join(p, "\n  "))
+	}
+}
+
 // step runs browser actions with a timeout and fails the test on error.
 func (b *browser) step(what string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()

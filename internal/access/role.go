@@ -52,17 +52,23 @@ const (
 	// supervisors of a unit open them; other roles see SPM aggregates.
 	ReadCases   Permission = "cases.read"
 	ManageCases Permission = "cases.manage"
+	// ReadCaseFigures is a unit's case figures: counts, medians and what is
+	// overdue, no person in them. Supervisors see their unit's with each
+	// worker's caseload, admins those of their units; planners, verifiers
+	// and national viewers, who see aggregates of their region, a unit's
+	// counts without the workers (casework.FiguresReachOf).
+	ReadCaseFigures Permission = "cases.figures"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
 // is refused.
 var grants = map[Role][]Permission{
 	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
-	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
-	Planner:    {ReadUnits, ManageOwnToken},
-	Verifier:   {ReadUnits, ManageOwnToken},
-	National:   {ReadUnits, ManageOwnToken},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken},
+	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadCaseFigures},
+	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures},
+	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures},
+	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures},
 }
 
 // Can reports whether role r holds permission p.

@@ -53,7 +53,10 @@ type AssessmentInput struct {
 	NeedsRehab      *bool             `json:"needs_rehab"`
 	Conclusion      string            `json:"conclusion"`
 	Version         int               `json:"version"`
-	Note            string            `json:"note"`
+	// CaseVersion is the case's version when the copy was read (optional):
+	// a stale save then lists what happened to the case since.
+	CaseVersion int    `json:"case_version"`
+	Note        string `json:"note"`
 }
 
 const (
@@ -145,14 +148,12 @@ func (s *Store) SaveAssessment(ctx context.Context, actor audit.Actor, u access.
 			old, err := getAssessment(ctx, tx, id, c.Cycle)
 			switch {
 			case errors.Is(err, db.ErrNotFound):
-				if in.Version != 0 {
-					return apperr.New(apperr.Conflict, "error.stale_version")
-				}
 				old = Assessment{}
 			case err != nil:
 				return err
-			case old.Version != in.Version:
-				return apperr.New(apperr.Conflict, "error.stale_version")
+			}
+			if old.Version != in.Version {
+				return staleCase(ctx, tx, c, in.CaseVersion, []Action{SaveAssessment}, old.Version, assessmentChanges(a, old))
 			}
 			domains, _ := json.Marshal(a.Domains)
 			var rehab any

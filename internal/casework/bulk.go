@@ -1001,7 +1001,7 @@ func newCaseTables() *caseTables {
 			"emergency_until", "closed_at", "assessed_at", "planned_at", "needs_rehab", "created_at", "updated_at", "version"}},
 		team: rowTable{name: "case_team", cols: []string{"case_id", "user_id"}},
 		events: rowTable{name: "case_event", cols: []string{"id", "case_id", "at", "actor_id", "actor_name", "action",
-			"cycle", "stage_before", "stage_after", "reason", "note"}},
+			"cycle", "stage_before", "stage_after", "reason", "note", "case_version"}},
 		assessments: rowTable{name: "case_assessment", cols: []string{"case_id", "cycle", "domains", "risks", "needs",
 			"components", "risk", "conference_on", "conference_with", "conference_notes", "needs_rehab", "conclusion",
 			"updated_by", "updated_at", "version"}},
@@ -1051,13 +1051,15 @@ func (t *caseTables) add(s caseSpec, id int64, w, sup syntheticUser, u loadUnit,
 		s.opened.Add(DefaultEmergencyWindow), orNull(s.closed), orNull(s.assessed), orNull(s.planned), rehab,
 		s.opened, last, len(s.events))
 	t.team.add(id, w.id)
-	for _, e := range s.events {
+	// Each step raised the case's version by one, as act does: the case
+	// stands at len(s.events).
+	for k, e := range s.events {
 		who := w
 		if e.supervisor {
 			who = sup
 		}
 		t.events.add(takeID(events), id, e.at, who.id, who.username, string(e.action), 1, string(e.before), string(e.after),
-			string(e.reason), "")
+			string(e.reason), "", k+1)
 	}
 	if s.assessment == None {
 		return

@@ -181,13 +181,61 @@ func TestBulkCases(t *testing.T) {
 			if _, total, _, err := store.List(ctx, sup, casework.ListFilter{Open: true}); err != nil || total == 0 {
 				t.Errorf("supervisor's open cases: %d, %v", total, err)
 			}
-			tasks, err := store.Tasks(ctx, worker, time.Now())
+			tasks, _, err := store.Tasks(ctx, worker, time.Now())
 			if err != nil || len(tasks) == 0 {
 				t.Errorf("worker's tasks: %d, %v", len(tasks), err)
 			}
-			tasks, err = store.Tasks(ctx, sup, time.Now())
-			if err != nil || !slices.ContainsFunc(tasks, func(k casework.Task) bool { return k.Kind == casework.TaskApprove }) {
-				t.Errorf("supervisor's tasks: %d, %v", len(tasks), err)
+			// The supervisor's work view lists the oldest 20 submissions
+			// and says there are more; the Waiting list holds them all.
+			var waiting []int64
+			rows, err = d.Query(ctx, `SELECT id FROM case_file WHERE unit_id = ? AND (assessment_review = 'diajukan'
+				OR plan_review = 'diajukan' OR termination_review = 'diajukan') ORDER BY id`, sup.UnitID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				waiting = append(waiting, id)
+			}
+			rows.Close()
+			tasks, more, err := store.Tasks(ctx, sup, time.Now())
+			var approve []int64
+			for _, k := range tasks {
+				if k.Kind == casework.TaskApprove {
+					approve = append(approve, k.ID)
+				}
+			}
+			if err != nil || len(waiting) <= 20 || !more || !slices.Equal(approve, waiting[:20]) {
+				t.Errorf("supervisor's approvals: %v (more %v, %v), want the first 20 of %d", approve, more, err, len(waiting))
+			}
+			items, total, _, err = store.List(ctx, sup, casework.ListFilter{Waiting: true, Size: 100})
+			if err != nil || total != min(len(waiting), casework.MaxListDepth) || len(items) != min(total, 100) ||
+				items[0].ID != waiting[len(waiting)-1] {
+				t.Errorf("waiting list: %d items of %d (%v), want %d newest first", len(items), total, err, len(waiting))
+			}
+			// Likewise the visits due: the unit's oldest 20, by day and id.
+			today := time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
+			var dueIDs []int64
+			rows, err = d.Query(ctx, `SELECT f.id FROM case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle
+				WHERE c.unit_id = ? AND c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ? ORDER BY f.due_on, f.id`,
+				sup.UnitID, today)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				rows.Scan(&id)
+				dueIDs = append(dueIDs, id)
+			}
+			rows.Close()
+			due, more, err := store.DueFollowUps(ctx, sup, today)
+			var got []int64
+			for _, f := range due {
+				got = append(got, f.ID)
+			}
+			if err != nil || len(dueIDs) <= 20 || !more || !slices.Equal(got, dueIDs[:20]) {
+				t.Errorf("supervisor's visits due: %v (more %v, %v), want the first 20 of %d", got, more, err, len(dueIDs))
 			}
 
 			// The store takes the loaded cases on from where they stand.

@@ -43,6 +43,8 @@ type TimelineEntry struct {
 	StageAfter  Stage     `json:"stage_after"`
 	Reason      Reason    `json:"reason,omitempty"`
 	Note        string    `json:"note,omitempty"`
+	// CaseVersion is the case's version after the step.
+	CaseVersion int `json:"case_version"`
 }
 
 // Detail opens a case with its documents, for its team and the supervisors
@@ -97,8 +99,13 @@ func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id
 }
 
 func timeline(ctx context.Context, q db.Q, caseID int64) ([]TimelineEntry, error) {
-	rows, err := q.Query(ctx, `SELECT id, at, actor_id, actor_name, action, cycle, stage_before, stage_after, reason, note
-		FROM case_event WHERE case_id = ? ORDER BY id`, caseID)
+	return queryTimeline(ctx, q, "WHERE case_id = ? ORDER BY id", caseID)
+}
+
+// queryTimeline reads the case_event rows that where selects.
+func queryTimeline(ctx context.Context, q db.Q, where string, args ...any) ([]TimelineEntry, error) {
+	rows, err := q.Query(ctx, `SELECT id, at, actor_id, actor_name, action, cycle, stage_before, stage_after, reason, note,
+		case_version FROM case_event `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +115,7 @@ func timeline(ctx context.Context, q db.Q, caseID int64) ([]TimelineEntry, error
 		var e TimelineEntry
 		var actorID sql.NullInt64
 		if err := rows.Scan(&e.ID, &e.At, &actorID, &e.ActorName, &e.Action, &e.Cycle, &e.StageBefore, &e.StageAfter,
-			&e.Reason, &e.Note); err != nil {
+			&e.Reason, &e.Note, &e.CaseVersion); err != nil {
 			return nil, db.Err(err)
 		}
 		e.ActorID, e.At = actorID.Int64, e.At.UTC()

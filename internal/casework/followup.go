@@ -1,9 +1,11 @@
 package casework
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,6 +63,9 @@ type FollowUpInput struct {
 	Outcome string `json:"outcome"`
 	Note    string `json:"note"`
 	Version int    `json:"version"`
+	// CaseVersion is the case's version when the copy was read (optional):
+	// a stale record then lists what happened to the case since.
+	CaseVersion int `json:"case_version"`
 }
 
 func (in *FollowUpInput) check(c Case, now time.Time) apperr.Fields {
@@ -136,7 +141,7 @@ func (s *Store) RecordFollowUp(ctx context.Context, actor audit.Actor, u access.
 				return err
 			}
 			if old.Version != in.Version {
-				return apperr.New(apperr.Conflict, "error.stale_version")
+				return staleCase(ctx, tx, c, in.CaseVersion, []Action{RecordFollowUp}, old.Version, followUpChanges(in, old))
 			}
 			res, err := tx.Exec(ctx, `UPDATE case_follow_up SET done_on = ?, outcome = ?, note = ?, recorded_by = ?,
 				version = version + 1 WHERE id = ? AND version = ?`,
@@ -145,7 +150,7 @@ func (s *Store) RecordFollowUp(ctx context.Context, actor audit.Actor, u access.
 				return db.Err(err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return apperr.New(apperr.Conflict, "error.stale_version")
+				return errStale()
 			}
 			out, err = getFollowUp(ctx, tx, followUpID)
 			return err
@@ -205,7 +210,7 @@ type DueFollowUp struct {
 
 // Where the visits of the work view come from. A worker's go through
 // case_team_user, the visits of each case by case_follow_up_case; a
-// unit's are one range of case_follow_up_unit_open (unit, due day), the
+// unit's are one range of case_follow_up_unit_due (unit, due day, id), the
 // oldest maxWaiting of them. Only the current cycle of a case in bimbingan
 // lanjut counts.
 const (
@@ -213,29 +218,54 @@ const (
 	dueWhere  = ` JOIN person p ON p.id = c.person_id
 		WHERE c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ?`
 	dueOfTeam = dueSelect + `case_team t JOIN case_file c ON c.id = t.case_id
-		JOIN case_follow_up f ON f.case_id = c.id AND f.cycle = c.cycle` + dueWhere + " AND t.user_id = ?"
+		JOIN case_follow_up f ON f.case_id = c.id AND f.cycle = c.cycle` + dueWhere + " AND t.user_id = ? ORDER BY f.due_on, f.id"
 )
 
-var dueOfUnit = "SELECT * FROM (" + dueSelect + `case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle` +
-	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxWaiting) + ") u"
+var dueOfUnit = dueSelect + `case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle` +
+	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxWaiting+1)
 
 // DueFollowUps lists the visits due on or before today (YYYY-MM-DD) and
-// not yet recorded, of the cases u works on: a worker's team cases, and
-// for a supervisor also every case of their unit. Oldest first.
-func (s *Store) DueFollowUps(ctx context.Context, u access.User, today string) ([]DueFollowUp, error) {
+// not yet recorded, oldest first, of the cases u works on: a worker's team
+// cases, and for a supervisor also the oldest maxWaiting of their unit's,
+// with whether the unit has more.
+func (s *Store) DueFollowUps(ctx context.Context, u access.User, today string) ([]DueFollowUp, bool, error) {
 	if u.Role != access.Worker && u.Role != access.Supervisor {
-		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
+		return nil, false, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
 	if _, err := time.Parse(dayLayout, today); err != nil {
-		return nil, apperr.BadParam("today", "field.date_format")
+		return nil, false, apperr.BadParam("today", "field.date_format")
 	}
-	query, args := dueOfTeam, []any{today, u.ID}
-	if u.Role == access.Supervisor {
-		// UNION, not OR: each half keeps its own index.
-		query, args = dueOfTeam+" UNION "+dueOfUnit, []any{today, u.ID, today, u.UnitID}
+	out, err := s.dueFollowUps(ctx, dueOfTeam, today, u.ID)
+	if err != nil || u.Role != access.Supervisor {
+		return out, false, err
 	}
-	// By position (due_on, id): SQLite orders a UNION by its result columns only.
-	rows, err := s.DB.Query(ctx, query+" ORDER BY 4, 1", args...)
+	// Two queries, not a UNION: each keeps its own index, and only the
+	// unit's half is bounded.
+	unit, err := s.dueFollowUps(ctx, dueOfUnit, today, u.UnitID)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(unit) > maxWaiting
+	if more {
+		unit = unit[:maxWaiting]
+	}
+	seen := make(map[int64]bool, len(out))
+	for _, d := range out {
+		seen[d.ID] = true
+	}
+	for _, d := range unit {
+		if !seen[d.ID] {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b DueFollowUp) int {
+		return cmp.Or(strings.Compare(a.DueOn, b.DueOn), cmp.Compare(a.ID, b.ID))
+	})
+	return out, more, nil
+}
+
+func (s *Store) dueFollowUps(ctx context.Context, query, today string, arg int64) ([]DueFollowUp, error) {
+	rows, err := s.DB.Query(ctx, query, today, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func TestRecordFollowUps(t *testing.T) {
 		}
 		due := func(u access.User, today string) []casework.DueFollowUp {
 			t.Helper()
-			list, err := w.store.DueFollowUps(ctx, u, today)
+			list, _, err := w.store.DueFollowUps(ctx, u, today)
 			if err != nil {
 				t.Fatalf("due for %s: %v", u.Username, err)
 			}
@@ -138,7 +138,7 @@ func TestRecordFollowUps(t *testing.T) {
 				t.Errorf("%s sees visits of a case not theirs: %+v", u.Username, list)
 			}
 		}
-		if _, err := w.store.DueFollowUps(ctx, w.worker, "1 Maret 2027"); apperr.KindOf(err) != apperr.BadRequest {
+		if _, _, err := w.store.DueFollowUps(ctx, w.worker, "1 Maret 2027"); apperr.KindOf(err) != apperr.BadRequest {
 			t.Errorf("a malformed day: %v", err)
 		}
 		first := due(w.worker, "2027-03-01")[0]
@@ -188,8 +188,12 @@ func TestRecordFollowUps(t *testing.T) {
 			in := good
 			in.Version = v
 			_, err := w.store.RecordFollowUp(ctx, as(w.worker), w.worker, c.ID, first.ID, in)
-			if e := apperr.As(err); e == nil || e.Kind != apperr.Conflict || e.Key != "error.stale_version" {
+			if e := apperr.As(err); e == nil || e.Kind != apperr.Conflict || e.Key != "error.stale_version" || e.Code != casework.CodeStaleVersion {
 				t.Errorf("version %d: %v, want a stale version", v, err)
+			}
+			// What differs from the visit as stored (not yet recorded).
+			if cf := casework.ConflictOf(err); cf == nil || cf.CurrentVersion != 1 || len(cf.Fields) != 3 {
+				t.Errorf("version %d: conflict %+v", v, cf)
 			}
 		}
 		if list := due(w.worker, "2027-03-01"); len(list) != 2 || list[0].Version != 1 {
@@ -259,11 +263,11 @@ func TestRecordFollowUps(t *testing.T) {
 func TestFollowUpsOfReopenedCase(t *testing.T) {
 	forEngines(t, func(t *testing.T, w *world) {
 		c := terminated(t, w, casework.LulusPENA, w.now)
-		if list, err := w.store.DueFollowUps(ctx, w.sup, "2099-12-31"); err != nil || len(list) != 3 {
+		if list, _, err := w.store.DueFollowUps(ctx, w.sup, "2099-12-31"); err != nil || len(list) != 3 {
 			t.Fatalf("due before reopening: %d, %v", len(list), err)
 		}
 		c = act(t, w, w.sup, c, casework.Reopen)
-		if list, err := w.store.DueFollowUps(ctx, w.sup, "2099-12-31"); err != nil || len(list) != 0 {
+		if list, _, err := w.store.DueFollowUps(ctx, w.sup, "2099-12-31"); err != nil || len(list) != 0 {
 			t.Errorf("due after reopening: %+v, %v", list, err)
 		}
 	})

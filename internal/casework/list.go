@@ -40,6 +40,10 @@ type ListFilter struct {
 	// Open keeps the open cases only (not terminated, not in bimbingan
 	// lanjut or after); ignored when Stage is set.
 	Open bool
+	// Waiting keeps the cases with a document waiting for a supervisor
+	// (an assessment, a plan or a terminasi submitted); ignored when Stage
+	// is set.
+	Waiting bool
 	// Mine keeps a supervisor's own team cases; a worker sees only those.
 	Mine bool
 	Page int
@@ -86,19 +90,29 @@ func (s *Store) List(ctx context.Context, u access.User, f ListFilter) ([]Item, 
 	if offset >= MaxListDepth {
 		offset = MaxListDepth - size
 	}
-	var from, order string
+	// The page's ids come from one range of an index alone (the team's
+	// case_team_user; the unit's case_file_unit_open, case_file_unit or
+	// case_file_unit_all), and only the page's 25 cases are read with
+	// their person: stepping over an offset of hundreds of joined rows
+	// cost a supervisor's deep pages milliseconds each (docs/performance.md).
+	var from, key string
 	var where []string
 	var args []any
 	if u.Role == access.Worker || f.Mine {
-		from, order = "case_team t JOIN case_file c ON c.id = t.case_id", "t.case_id DESC"
+		from, key = "case_team t", "t.case_id"
+		if f.Stage != "" || f.Waiting || f.Open {
+			from += " JOIN case_file c ON c.id = t.case_id"
+		}
 		where, args = append(where, "t.user_id = ?"), append(args, u.ID)
 	} else {
-		from, order = "case_file c", "c.id DESC"
+		from, key = "case_file c", "c.id"
 		where, args = append(where, "c.unit_id = ?"), append(args, u.UnitID)
 	}
 	switch {
 	case f.Stage != "":
 		where, args = append(where, "c.stage = ?"), append(args, string(f.Stage))
+	case f.Waiting:
+		where = append(where, awaiting)
 	case f.Open:
 		where = append(where, "c.closed_at IS NULL")
 	}
@@ -111,20 +125,13 @@ func (s *Store) List(ctx context.Context, u access.User, f ListFilter) ([]Item, 
 	}
 	items := []Item{}
 	if total > offset {
-		rows, err := s.DB.Query(ctx, fmt.Sprintf("SELECT %s FROM %s JOIN person p ON p.id = c.person_id WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
-			itemColumns, from, w, order, size, offset), args...)
+		rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM (SELECT %s AS id FROM %s WHERE %s ORDER BY %s DESC LIMIT %d OFFSET %d) k
+			JOIN case_file c ON c.id = k.id JOIN person p ON p.id = c.person_id ORDER BY c.id DESC`,
+			itemColumns, key, from, w, key, size, offset), args...)
 		if err != nil {
 			return nil, 0, false, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			it, err := scanItem(rows)
-			if err != nil {
-				return nil, 0, false, err
-			}
-			items = append(items, it)
-		}
-		if err := rows.Err(); err != nil {
+		if items, err = scanItems(rows); err != nil {
 			return nil, 0, false, err
 		}
 	}
@@ -153,36 +160,44 @@ const (
 	TaskApprove = "awaiting_approval" // a submission waits for this supervisor
 )
 
-// maxTasks bounds the open team cases the work view reads: a worker's
-// caseload is tens of cases. maxWaiting bounds what it lists of a whole
-// unit (submissions waiting for approval, visits due), oldest first: a
-// morning's work, and each listed case costs the response; at 200 the
-// supervisor's view took several milliseconds of CPU per request at
-// 100,000 cases (docs/performance.md).
+// maxTasks bounds the tasks the work view lists of a worker's team cases:
+// a caseload is tens of cases. maxWaiting bounds what it lists of a whole
+// unit (submissions waiting for approval, visits due), oldest first, with
+// whether there are more: a morning's work. Each listed case costs the
+// response: at 200 the supervisor's view took several milliseconds of CPU
+// per request at 100,000 cases, at 50 still three (docs/performance.md).
 const (
 	maxTasks   = 200
-	maxWaiting = 50
+	maxWaiting = 20
 )
 
 // Tasks lists u's work today: for a worker (and a supervisor's own team
 // cases) the assessments due, plans to write and returned documents; for a
-// supervisor also everything of the unit waiting for approval. today is
-// the day in WIB.
-func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task, error) {
+// supervisor also the oldest maxWaiting submissions of the unit waiting for
+// approval, and whether more wait (the case list's Waiting filter shows
+// them all). today is the day in WIB.
+func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task, bool, error) {
 	if u.UnitID == 0 || (u.Role != access.Worker && u.Role != access.Supervisor) {
-		return nil, errNoCases
+		return nil, false, errNoCases
 	}
 	today := now.In(wib).Format(dayLayout)
 	var out []Task
+	more := false
+	// Only the cases that make a task are read (the switch below says
+	// which task): most of a caseload is in intervensi and waits for
+	// nobody, and reading it cost the view most of its time.
 	rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM case_team t JOIN case_file c ON c.id = t.case_id
-		JOIN person p ON p.id = c.person_id WHERE t.user_id = ? AND c.closed_at IS NULL ORDER BY t.case_id LIMIT %d`,
-		itemColumns, maxTasks), u.ID)
+		JOIN person p ON p.id = c.person_id WHERE t.user_id = ? AND c.closed_at IS NULL
+		AND ('dikembalikan' IN (c.assessment_review, c.plan_review, c.termination_review)
+			OR c.assessment_review NOT IN ('disetujui', 'diajukan')
+			OR (c.assessment_review = 'disetujui' AND NOT c.plan_in_force AND c.plan_review <> 'diajukan'))
+		ORDER BY t.case_id LIMIT %d`, itemColumns, maxTasks), u.ID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	mine, err := scanItems(rows)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for _, it := range mine {
 		switch {
@@ -197,14 +212,16 @@ func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task
 	}
 	if u.Role == access.Supervisor {
 		rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM case_file c JOIN person p ON p.id = c.person_id
-			WHERE c.unit_id = ? AND (c.assessment_review = 'diajukan' OR c.plan_review = 'diajukan' OR c.termination_review = 'diajukan')
-			ORDER BY c.id LIMIT %d`, itemColumns, maxWaiting), u.UnitID)
+			WHERE c.unit_id = ? AND %s ORDER BY c.id LIMIT %d`, itemColumns, awaiting, maxWaiting+1), u.UnitID)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		waiting, err := scanItems(rows)
 		if err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if len(waiting) > maxWaiting {
+			waiting, more = waiting[:maxWaiting], true
 		}
 		for _, it := range waiting {
 			out = append(out, Task{Kind: TaskApprove, Item: it})
@@ -213,12 +230,16 @@ func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task
 	if out == nil {
 		out = []Task{}
 	}
-	return out, nil
+	return out, more, nil
 }
+
+// awaiting is the predicate of the partial index case_file_awaiting: a
+// document of the case waits for a supervisor.
+const awaiting = "(c.assessment_review = 'diajukan' OR c.plan_review = 'diajukan' OR c.termination_review = 'diajukan')"
 
 func scanItems(rows *sql.Rows) ([]Item, error) {
 	defer rows.Close()
-	var out []Item
+	out := []Item{}
 	for rows.Next() {
 		it, err := scanItem(rows)
 		if err != nil {

@@ -67,7 +67,7 @@ func TestTasks(t *testing.T) {
 		c := openCase(t, w)
 		kinds := func(u access.User) map[string]casework.Task {
 			t.Helper()
-			tasks, err := w.store.Tasks(ctx, u, w.now)
+			tasks, _, err := w.store.Tasks(ctx, u, w.now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +113,7 @@ func TestTasks(t *testing.T) {
 		if _, ok := kinds(w.worker)[casework.TaskPlan]; !ok {
 			t.Errorf("worker: the plan to write is not listed")
 		}
-		if _, err := w.store.Tasks(ctx, w.makWkr, w.now); err != nil {
+		if _, _, err := w.store.Tasks(ctx, w.makWkr, w.now); err != nil {
 			t.Errorf("Makassar worker: %v", err)
 		}
 	})

@@ -53,7 +53,10 @@ type PlanInput struct {
 	Goals   string     `json:"goals"`
 	Items   []PlanItem `json:"items"`
 	Version int        `json:"version"`
-	Note    string     `json:"note"`
+	// CaseVersion is the case's version when the copy was read (optional):
+	// a stale save then lists what happened to the case since.
+	CaseVersion int    `json:"case_version"`
+	Note        string `json:"note"`
 }
 
 const (
@@ -173,7 +176,7 @@ func (s *Store) SavePlan(ctx context.Context, actor audit.Actor, u access.User, 
 				want = 0
 			}
 			if in.Version != want {
-				return apperr.New(apperr.Conflict, "error.stale_version")
+				return staleCase(ctx, tx, c, in.CaseVersion, planActions, want, planChanges(in, newest))
 			}
 			planID := newest.ID
 			if want == 0 {
@@ -202,6 +205,9 @@ func (s *Store) SavePlan(ctx context.Context, actor audit.Actor, u access.User, 
 		}})
 	return out, err
 }
+
+// planActions are the steps that write a plan version.
+var planActions = []Action{SavePlan, SubmitPlan, ApprovePlan, ReturnPlan}
 
 // submitPlan refuses an incomplete plan and marks the newest version
 // submitted.

@@ -252,8 +252,10 @@ var (
 
 // receiving loads a referral for the receiving unit's answer: a worker or
 // supervisor of the unit it was sent to. To everyone else it does not
-// exist, so that nobody learns of another unit's cases.
-func receiving(ctx context.Context, tx *db.Tx, u access.User, id int64, version int) (Referral, Case, error) {
+// exist, so that nobody learns of another unit's cases. stale is the
+// refusal when the referral is no longer at version.
+func receiving(ctx context.Context, tx *db.Tx, u access.User, id int64, version int,
+	stale func(Referral) error) (Referral, Case, error) {
 	if (u.Role != access.Worker && u.Role != access.Supervisor) || u.UnitID == 0 {
 		return Referral{}, Case{}, errReferralNotFound
 	}
@@ -265,7 +267,7 @@ func receiving(ctx context.Context, tx *db.Tx, u access.User, id int64, version 
 		return Referral{}, Case{}, err
 	}
 	if r.Version != version {
-		return Referral{}, Case{}, apperr.New(apperr.Conflict, "error.stale_version")
+		return Referral{}, Case{}, stale(r)
 	}
 	c, err := getCase(ctx, tx, r.CaseID)
 	return r, c, err
@@ -278,9 +280,14 @@ func receiving(ctx context.Context, tx *db.Tx, u access.User, id int64, version 
 func (s *Store) AnswerReferral(ctx context.Context, actor audit.Actor, u access.User, referralID int64, version int,
 	accept bool, note string) (Referral, error) {
 	note = strings.TrimSpace(note)
+	status := RujukanDitolak
+	if accept {
+		status = RujukanDiterima
+	}
+	stale := func(r Referral) error { return staleReferral(r, status, note, "") }
 	var out Referral
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		r, c, err := receiving(ctx, tx, u, referralID, version)
+		r, c, err := receiving(ctx, tx, u, referralID, version, stale)
 		if err != nil {
 			return err
 		}
@@ -317,7 +324,7 @@ func (s *Store) AnswerReferral(ctx context.Context, actor audit.Actor, u access.
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "error.stale_version")
+			return staleAgain(ctx, tx, r.ID, stale)
 		}
 		if err := addEvent(ctx, tx, c.ID, now, actor, action, c.Cycle, c.Stage, c.Stage, "", note); err != nil {
 			return err
@@ -336,6 +343,16 @@ func (s *Store) AnswerReferral(ctx context.Context, actor audit.Actor, u access.
 	return out, err
 }
 
+// staleAgain is the refusal of an answer that another transaction beat
+// between reading the referral and writing it: stale of it as it is now.
+func staleAgain(ctx context.Context, tx *db.Tx, id int64, stale func(Referral) error) error {
+	r, err := getReferral(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	return stale(r)
+}
+
 // transfer moves a case to u's unit with u alone on its team: the sending
 // team no longer works it, and its unit's supervisors no longer see it.
 func (s *Store) transfer(ctx context.Context, tx *db.Tx, actor audit.Actor, u access.User, c Case, now time.Time) error {
@@ -345,7 +362,7 @@ func (s *Store) transfer(ctx context.Context, tx *db.Tx, actor audit.Actor, u ac
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.New(apperr.Conflict, "error.stale_version")
+		return errStale()
 	}
 	// The visits go with the case (the unit's work view reads them by unit).
 	if _, err := tx.Exec(ctx, "UPDATE case_follow_up SET unit_id = ? WHERE case_id = ?", u.UnitID, c.ID); err != nil {
@@ -382,9 +399,10 @@ func nameOf(u access.User) string {
 func (s *Store) RecordReferralOutcome(ctx context.Context, actor audit.Actor, u access.User, referralID int64, version int,
 	outcome string) (Referral, error) {
 	outcome = strings.TrimSpace(outcome)
+	stale := func(r Referral) error { return staleReferral(r, RujukanSelesai, "", outcome) }
 	var out Referral
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		r, c, err := receiving(ctx, tx, u, referralID, version)
+		r, c, err := receiving(ctx, tx, u, referralID, version, stale)
 		if err != nil {
 			return err
 		}
@@ -410,7 +428,7 @@ func (s *Store) RecordReferralOutcome(ctx context.Context, actor audit.Actor, u 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "error.stale_version")
+			return staleAgain(ctx, tx, r.ID, stale)
 		}
 		if err := addEvent(ctx, tx, c.ID, now, actor, "referral_completed", c.Cycle, c.Stage, c.Stage, "", outcome); err != nil {
 			return err
@@ -602,7 +620,7 @@ func (s *Store) RecordLinkOutcome(ctx context.Context, token string, in LinkOutc
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "error.stale_version")
+			return errStale()
 		}
 		c, err := getCase(ctx, tx, v.caseID)
 		if err != nil {

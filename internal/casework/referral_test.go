@@ -98,6 +98,10 @@ func TestReferralToUnit(t *testing.T) {
 		}
 		if _, err := w.store.AnswerReferral(ctx, as(w.makWkr), w.makWkr, r.ID, r.Version+1, true, ""); referralKey(err) != "error.stale_version" {
 			t.Errorf("stale answer: %v", err)
+		} else if cf := casework.ConflictOf(err); cf == nil || cf.CurrentVersion != r.Version || len(cf.Changes) != 0 ||
+			len(cf.Fields) != 1 || cf.Fields[0].Field != "status" || cf.Fields[0].Stored != casework.RujukanDikirim {
+			// The receiver learns of the referral, never of the case's timeline.
+			t.Errorf("stale answer: %+v", cf)
 		}
 		w.now = w.now.Add(time.Hour)
 		a, err := w.store.AnswerReferral(ctx, as(w.makWkr), w.makWkr, r.ID, r.Version, true, "Dijadwalkan Senin.")

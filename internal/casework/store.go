@@ -173,9 +173,11 @@ func addEvent(ctx context.Context, q db.Q, caseID int64, at time.Time, actor aud
 	if actor.UserID != 0 {
 		actorID = actor.UserID
 	}
+	// The case's version as the step left it (written before the event):
+	// a stale copy's conflict lists the entries above its version.
 	_, err := q.Exec(ctx, `INSERT INTO case_event (case_id, at, actor_id, actor_name, action, cycle, stage_before, stage_after,
-		reason, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		caseID, at, actorID, actor.Name, action, cycle, string(before), string(after), string(reason), note)
+		reason, note, case_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT version FROM case_file WHERE id = ?))`,
+		caseID, at, actorID, actor.Name, action, cycle, string(before), string(after), string(reason), note, caseID)
 	return err
 }
 
@@ -270,9 +272,10 @@ func (s *Store) Act(ctx context.Context, actor audit.Actor, u access.User, id in
 }
 
 // documentActions write a document; they go through their own methods
-// (SaveAssessment, SavePlan, RecordService, …), never through Act alone.
+// (SaveAssessment, SavePlan, RecordService, Assign, …), never through Act
+// alone.
 var documentActions = map[Action]bool{SaveAssessment: true, SavePlan: true, RecordService: true, RecordEmergency: true,
-	RecordFollowUp: true, Refer: true, Attach: true}
+	RecordFollowUp: true, Refer: true, Attach: true, Assign: true}
 
 // step is one action on a case with what it writes besides the case row.
 type step struct {
@@ -286,6 +289,9 @@ type step struct {
 	// after Decide allowed the step and before the case row changes; c is
 	// the case as it was, next its state after the step.
 	write effect
+	// summary, when set, is filled in by write with what the step changed
+	// (who joined or left the team): the timeline's note begins with it.
+	summary *string
 }
 
 // effect is what a step writes besides the case row.
@@ -328,7 +334,7 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 			return errCaseNotFound
 		}
 		if st.version != 0 && c.Version != st.version {
-			return apperr.New(apperr.Conflict, "error.stale_version")
+			return staleCase(ctx, tx, c, st.version, nil, c.Version, nil)
 		}
 		now := s.now()
 		state := c.State
@@ -374,13 +380,25 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "error.stale_version")
+			// Changed by another transaction since it was read above.
+			now, err := getCase(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			since := st.version
+			if since == 0 {
+				since = c.Version
+			}
+			return staleCase(ctx, tx, now, since, nil, now.Version, nil)
 		}
 		if e.Action == Reopen {
 			// A new cycle is assessed and planned afresh.
 			if _, err := tx.Exec(ctx, "UPDATE case_file SET assessed_at = NULL, planned_at = NULL, needs_rehab = NULL WHERE id = ?", id); err != nil {
 				return err
 			}
+		}
+		if st.summary != nil && *st.summary != "" {
+			note = strings.TrimSpace(*st.summary + "\n" + note)
 		}
 		if err := addEvent(ctx, tx, id, now, actor, string(e.Action), cycle, c.Stage, next.Stage, e.Reason, note); err != nil {
 			return err

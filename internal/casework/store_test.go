@@ -181,8 +181,9 @@ func TestActFollowsTheStages(t *testing.T) {
 		if c.Stage != casework.Intervensi || !c.PlanInForce {
 			t.Fatalf("after the plan: %+v", c.State)
 		}
-		// A stale copy is a conflict; the refusal and the conflict change nothing.
-		if _, err := w.store.Act(ctx, as(w.worker), w.worker, c.ID, c.Version-1, casework.Event{Action: casework.StartReintegration}, ""); apperr.KindOf(err) != apperr.Conflict || casework.RefusalCode(err) != "" {
+		// A stale copy is a conflict (code stale_version); the refusal and
+		// the conflict change nothing.
+		if _, err := w.store.Act(ctx, as(w.worker), w.worker, c.ID, c.Version-1, casework.Event{Action: casework.StartReintegration}, ""); apperr.KindOf(err) != apperr.Conflict || casework.RefusalCode(err) != casework.CodeStaleVersion {
 			t.Errorf("stale action: %v", err)
 		}
 		if _, err := w.store.Act(ctx, as(w.colleague), w.colleague, c.ID, c.Version, casework.Event{Action: casework.AddNote}, "x"); apperr.KindOf(err) != apperr.NotFound {

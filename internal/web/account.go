@@ -129,7 +129,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	sc := u.Scope()
 	out := me{User: *u, Scope: meScope{All: sc.All, Region: string(sc.Region), UnitID: sc.UnitID}, Perms: []string{}}
 	for _, p := range []access.Permission{access.ReadUnits, access.ManageUnits, access.ManageUsers, access.ReadAudit, access.ManageOwnToken,
-		access.ReadPeople, access.ManagePeople, access.ReadCases, access.ManageCases} {
+		access.ReadPeople, access.ManagePeople, access.ReadCases, access.ManageCases, access.ReadCaseFigures} {
 		if u.Role.Can(p) {
 			out.Perms = append(out.Perms, string(p))
 		}

@@ -888,7 +888,7 @@ func TestAPIMe(t *testing.T) {
 				}
 				var perms []string
 				for _, p := range []access.Permission{access.ReadUnits, access.ManageUnits, access.ManageUsers, access.ReadAudit, access.ManageOwnToken,
-					access.ReadPeople, access.ManagePeople, access.ReadCases, access.ManageCases} {
+					access.ReadPeople, access.ManagePeople, access.ReadCases, access.ManageCases, access.ReadCaseFigures} {
 					if role.Can(p) {
 						perms = append(perms, string(p))
 					}

@@ -53,6 +53,9 @@ func caseFilter(q url.Values) (casework.ListFilter, error) {
 	if f.Mine, err = boolParam(q, "mine"); err != nil {
 		return f, err
 	}
+	if f.Waiting, err = boolParam(q, "waiting"); err != nil {
+		return f, err
+	}
 	if f.Page, err = countParam(q, "page", 1); err != nil {
 		return f, err
 	}
@@ -155,8 +158,8 @@ type caseActionBody struct {
 
 // apiActions are the steps /actions takes: those that change only the
 // case's state and timeline. A document (assessment, plan, service, …) is
-// written by its own route in the same step; assign needs a store method
-// that names the worker, which casework does not have yet.
+// written by its own route in the same step, and so is the team (assign:
+// PUT /cases/{id}/team, cases_team.go).
 var apiActions = []casework.Action{casework.SubmitAssessment, casework.ApproveAssessment, casework.ReturnAssessment,
 	casework.SubmitPlan, casework.ApprovePlan, casework.ReturnPlan, casework.StartReintegration,
 	casework.RequestTermination, casework.ApproveTermination, casework.ReturnTermination, casework.CloseFollowUp,

@@ -399,16 +399,25 @@ type workList struct {
 	// yet recorded; Referrals those the unit is to answer or chase.
 	FollowUps []casework.DueFollowUp `json:"follow_ups"`
 	Referrals referralLists          `json:"referrals"`
+	// More says which of a supervisor's unit-wide lists hold only their
+	// oldest items: the submissions waiting for approval (all of them are
+	// in GET /api/v1/cases?waiting=true) and the visits due.
+	More workMore `json:"more"`
+}
+
+type workMore struct {
+	Approvals bool `json:"approvals"`
+	FollowUps bool `json:"follow_ups"`
 }
 
 func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
-	tasks, err := s.cases.Tasks(r.Context(), caseUser(r), now)
+	tasks, moreTasks, err := s.cases.Tasks(r.Context(), caseUser(r), now)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	due, err := s.cases.DueFollowUps(r.Context(), caseUser(r), now.In(wib).Format(time.DateOnly))
+	due, moreDue, err := s.cases.DueFollowUps(r.Context(), caseUser(r), now.In(wib).Format(time.DateOnly))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -418,5 +427,6 @@ func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, workList{Tasks: nonNil(tasks), FollowUps: nonNil(due), Referrals: refs})
+	writeJSON(w, http.StatusOK, workList{Tasks: nonNil(tasks), FollowUps: nonNil(due), Referrals: refs,
+		More: workMore{Approvals: moreTasks, FollowUps: moreDue}})
 }

@@ -487,7 +487,7 @@ func TestFollowUpAPI(t *testing.T) {
 			t.Fatalf("corrected: %d %+v", r.Status, f)
 		}
 		expectRefusal(t, h, h.api(t, access.Worker, "PUT", path(c.ID, first.ID), map[string]any{"done_on": wibToday(),
-			"outcome": "stabil", "version": first.Version}), http.StatusConflict, "", i18n.ID)
+			"outcome": "stabil", "version": first.Version}), http.StatusConflict, casework.CodeStaleVersion, i18n.ID)
 
 		for _, tt := range []struct {
 			body   any

@@ -140,7 +140,7 @@ func expectRefusal(t *testing.T, h *harness, r apiResponse, status int, code str
 		t.Errorf("code %q, want %q (%s)", p.Code, code, r.Body)
 	}
 	key := "case.refused." + code
-	if code == "" {
+	if code == "" || code == casework.CodeStaleVersion {
 		key = "error.stale_version"
 	}
 	if want := h.cat.T(lang, key); p.Detail != want {
@@ -204,6 +204,13 @@ func TestCaseAPIFlow(t *testing.T) {
 		if !slices.ContainsFunc(work.Tasks, func(k casework.Task) bool { return k.ID == c.ID && k.Kind == casework.TaskApprove }) {
 			t.Errorf("the supervisor's work lacks the approval: %+v", work.Tasks)
 		}
+		var waiting struct {
+			Items []casework.Item `json:"items"`
+		}
+		h.api(t, access.Supervisor, "GET", "/api/v1/cases?waiting=true&size=100", nil).decode(t, &waiting)
+		if !slices.ContainsFunc(waiting.Items, func(it casework.Item) bool { return it.ID == c.ID }) {
+			t.Errorf("the list of cases waiting for approval lacks it: %+v", waiting.Items)
+		}
 		expectRefusal(t, h, h.api(t, access.Worker, "POST", casePath(c.ID, "/actions"),
 			map[string]any{"action": "approve_assessment", "version": c.Version}), http.StatusForbidden, casework.CodeSupervisorRequired, i18n.ID)
 		expectRefusal(t, h, apiLang(t, h, access.Worker, "en-US", "POST", casePath(c.ID, "/actions"),
@@ -252,11 +259,13 @@ func TestCaseAPIFlow(t *testing.T) {
 			t.Errorf("timeline %v, want %v", actions, want)
 		}
 
-		// A stale version is a conflict without a code.
+		// A stale version is a conflict with the code stale_version (what
+		// changed since: cases_team_test.go).
 		expectRefusal(t, h, h.api(t, access.Worker, "POST", casePath(c.ID, "/actions"),
-			map[string]any{"action": "add_note", "version": d.Version - 1, "note": "terlambat"}), http.StatusConflict, "", i18n.ID)
+			map[string]any{"action": "add_note", "version": d.Version - 1, "note": "terlambat"}), http.StatusConflict,
+			casework.CodeStaleVersion, i18n.ID)
 		expectRefusal(t, h, h.api(t, access.Worker, "PUT", casePath(c.ID, "/plan"), planBody(worker, 7)),
-			http.StatusConflict, "", i18n.ID)
+			http.StatusConflict, casework.CodeStaleVersion, i18n.ID)
 		r = h.api(t, access.Worker, "POST", casePath(c.ID, "/actions"),
 			map[string]any{"action": "add_note", "version": d.Version, "note": "Kunjungan rumah."})
 		if r.Status != http.StatusOK {
@@ -268,7 +277,7 @@ func TestCaseAPIFlow(t *testing.T) {
 			query string
 			in    bool
 		}{{"", true}, {"?open=true", true}, {"?stage=intervensi&size=100", true}, {"?stage=asesmen&size=100", false},
-			{"?mine=true&page=1&size=5", true}} {
+			{"?mine=true&page=1&size=5", true}, {"?waiting=true", false}} {
 			var l struct {
 				Items []casework.Item `json:"items"`
 				Total int             `json:"total"`
@@ -441,7 +450,7 @@ func TestCaseAPIBadInput(t *testing.T) {
 		}
 
 		// The list's parameters are checked, naming the bad one.
-		for q, param := range map[string]string{"stage=tutup": "stage", "open=barangkali": "open", "mine=2x": "mine",
+		for q, param := range map[string]string{"stage=tutup": "stage", "open=barangkali": "open", "mine=2x": "mine", "waiting=ya": "waiting",
 			"page=0": "page", "page=-3": "page", "size=banyak": "size", "stage=asesmen&size=0": "size"} {
 			r := h.api(t, access.Worker, "GET", "/api/v1/cases?"+q, nil)
 			p := expectProblem(t, r, http.StatusBadRequest, param)
@@ -601,7 +610,7 @@ func TestCaseOpenAPIEnums(t *testing.T) {
 	for _, code := range []string{casework.CodeTeamRequired, casework.CodeSupervisorRequired, casework.CodeAssessmentRequired,
 		casework.CodePlanRequired, casework.CodeApprovalRequired, casework.CodeSubmissionRequired, casework.CodeAlreadyApproved,
 		casework.CodeWrongStage, casework.CodeCaseClosed, casework.CodeReasonRequired, casework.CodeEmergencyWindowPassed,
-		casework.CodeCannotReopen, casework.CodeOwnSubmission, casework.CodeFollowUpsPending} {
+		casework.CodeCannotReopen, casework.CodeOwnSubmission, casework.CodeFollowUpsPending, casework.CodeStaleVersion} {
 		if !strings.Contains(problem.Components.Schemas.Problem.Properties.Code.Description, code) {
 			t.Errorf("Problem.code does not name %q", code)
 		}

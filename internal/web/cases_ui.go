@@ -206,6 +206,9 @@ type workPage struct {
 	FollowUps                     []casework.DueFollowUp
 	Incoming, Escalated           []casework.Referral
 	Supervisor                    bool
+	// MoreApprove and MoreFollowUps: the unit has more than the oldest
+	// listed (casework.Tasks, DueFollowUps).
+	MoreApprove, MoreFollowUps bool
 }
 
 // Empty reports whether there is nothing to do at all.
@@ -215,12 +218,12 @@ func (p *workPage) Empty() bool {
 
 func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), caseUser(r)
-	tasks, err := s.cases.Tasks(ctx, u, s.caseNow())
+	tasks, moreApprove, err := s.cases.Tasks(ctx, u, s.caseNow())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := &workPage{caseView: s.newCaseView("caseui.work.title"), Supervisor: u.Role == access.Supervisor}
+	p := &workPage{caseView: s.newCaseView("caseui.work.title"), Supervisor: u.Role == access.Supervisor, MoreApprove: moreApprove}
 	for _, t := range tasks {
 		switch t.Kind {
 		case casework.TaskAssess:
@@ -235,7 +238,7 @@ func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The assessments most overdue first.
 	sort.SliceStable(p.Assess, func(i, j int) bool { return p.Assess[i].Due < p.Assess[j].Due })
-	if p.FollowUps, err = s.cases.DueFollowUps(ctx, u, s.caseToday()); err != nil {
+	if p.FollowUps, p.MoreFollowUps, err = s.cases.DueFollowUps(ctx, u, s.caseToday()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -261,8 +264,11 @@ type casesPage struct {
 	More       bool
 	Stage      string
 	Open, Mine bool
-	Stages     []option
-	Supervisor bool
+	// WaitingOnly: the list of cases waiting for approval (Waiting is the
+	// caseView's naming of what a case waits for).
+	WaitingOnly bool
+	Stages      []option
+	Supervisor  bool
 }
 
 func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
@@ -275,16 +281,18 @@ func (s *Server) casesList(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Open, _ = strconv.ParseBool(q.Get("open"))
 	f.Mine, _ = strconv.ParseBool(q.Get("mine"))
+	f.Waiting, _ = strconv.ParseBool(q.Get("waiting"))
 	items, total, more, err := s.cases.List(r.Context(), u, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := &casesPage{caseView: s.newCaseView("caseui.list.title"), Items: items, More: more, Stage: string(f.Stage),
-		Open: f.Open, Mine: f.Mine, Supervisor: u.Role == access.Supervisor}
+		Open: f.Open, Mine: f.Mine, WaitingOnly: f.Waiting, Supervisor: u.Role == access.Supervisor}
 	s.fillBase(r, p) // the choices are named in the page's language
 	p.Stages = enumOptions(&p.caseView, "caseui.stage.", casework.Stages)
-	p.Pager = listPager(f.Page, f.Size, total, "", "stage", string(f.Stage), "open", trueOrEmpty(f.Open), "mine", trueOrEmpty(f.Mine))
+	p.Pager = listPager(f.Page, f.Size, total, "", "stage", string(f.Stage), "open", trueOrEmpty(f.Open), "mine", trueOrEmpty(f.Mine),
+		"waiting", trueOrEmpty(f.Waiting))
 	s.render(w, r, http.StatusOK, "cases", p)
 }
 
@@ -387,7 +395,7 @@ func caseURL(id int64, done string) string {
 // doneKeys are what a redirect may say was done (?done=KEY); anything else
 // is ignored, so a link cannot put words on the page.
 var doneKeys = []string{"opened", "assessment", "plan", "service", "referral", "follow_up", "attachment", "action",
-	"answered", "outcome", "transferred", "link"}
+	"answered", "outcome", "transferred", "link", "team"}
 
 func doneMessage(v *caseView, r *http.Request) string {
 	if k := r.URL.Query().Get("done"); slices.Contains(doneKeys, k) {
@@ -443,6 +451,15 @@ type casePage struct {
 	Needs, AssessedNeeds, Components, Workers, Units, Agencies, Outcomes, Reasons, Risks []option
 	// MaxMiB is the largest attachment the store takes.
 	MaxMiB int64
+
+	// Team names the case's team (cases_team.go); CanAssign offers the
+	// team form (TeamForm) to a supervisor of the unit.
+	Team      []teamMember
+	CanAssign bool
+	TeamForm  teamForm
+	// Conflict is what changed since the editor's copy, when a form was
+	// refused as stale; the form keeps what they typed.
+	Conflict *casework.Conflict
 }
 
 // AsksReason reports whether a step's form asks for a reason (terminasi).
@@ -676,6 +693,13 @@ func (s *Server) loadCasePage(r *http.Request, id int64) (*casePage, error) {
 				p.OwnSubmission = true
 				continue
 			}
+			// Bimbingan lanjut ends once every visit is recorded (the store
+			// refuses it before): a button that can only fail is not shown.
+			if a == casework.CloseFollowUp && slices.ContainsFunc(d.FollowUps, func(f casework.FollowUp) bool {
+				return f.Cycle == d.Cycle && f.DoneOn == ""
+			}) {
+				continue
+			}
 			p.Actions = append(p.Actions, a)
 		}
 	}
@@ -712,6 +736,9 @@ func (s *Server) loadCasePage(r *http.Request, id int64) (*casePage, error) {
 	p.Plan = p.planFormOf()
 	p.Service = serviceForm{GivenOn: p.Today, Quantity: "1", Emergency: !d.State.PlanInForce && state.Emergency}
 	p.Referral = referralForm{DueInDays: strconv.Itoa(casework.DefaultReferralDays)}
+	if err := s.fillTeam(ctx, p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -894,6 +921,9 @@ func (s *Server) caseFailed(w http.ResponseWriter, r *http.Request, id int64, er
 	status := 0
 	switch {
 	case ae == nil:
+	case ae.Code == casework.CodeStaleVersion:
+		// Stale: the form as typed, with what changed since (p.Conflict).
+		fe, status = FormErrors{"_": s.cat.T(lang, ae.Key, ae.Args...)}, http.StatusConflict
 	case ae.Code != "":
 		refused, status = s.cat.T(lang, ae.Key, ae.Args...), statusOf(ae.Kind)
 	case ae.Kind == apperr.Invalid:
@@ -916,6 +946,7 @@ func (s *Server) caseFailed(w http.ResponseWriter, r *http.Request, id int64, er
 	if fe != nil {
 		p.Alert, p.AlertRef = s.cat.T(lang, "caseui.form_failed"), "#"+anchor
 	}
+	p.Conflict = casework.ConflictOf(err)
 	fill(p, fe)
 	s.render(w, r, status, "case", p)
 }
@@ -941,6 +972,7 @@ func assessmentInputFromForm(f url.Values) casework.AssessmentInput {
 		in.NeedsRehab = &no
 	}
 	in.Version, _ = strconv.Atoi(f.Get("version"))
+	in.CaseVersion, _ = strconv.Atoi(f.Get("case_version"))
 	return in
 }
 
@@ -954,6 +986,9 @@ func (s *Server) caseAssessment(w http.ResponseWriter, r *http.Request) {
 		s.caseFailed(w, r, id, err, "assessment", func(p *casePage, fe FormErrors) {
 			p.Assess = p.assessFormFrom(in)
 			p.Assess.Errors = fe
+			if p.Conflict != nil {
+				p.Assess.Version = p.Conflict.CurrentVersion // saved again, it writes over what changed
+			}
 		})
 		return
 	}
@@ -972,6 +1007,7 @@ const maxPlanRows = 100 + emptyPlanRows
 func planInputFromForm(f url.Values) (casework.PlanInput, []planRow) {
 	in := casework.PlanInput{Goals: f.Get("goals"), Items: []casework.PlanItem{}}
 	in.Version, _ = strconv.Atoi(f.Get("version"))
+	in.CaseVersion, _ = strconv.Atoi(f.Get("case_version"))
 	var idx []int
 	for k := range f {
 		rest, ok := strings.CutPrefix(k, "items.")
@@ -1068,6 +1104,9 @@ func (s *Server) casePlan(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.cases.SavePlan(r.Context(), actor(r), caseUser(r), id, in); err != nil {
 		s.caseFailed(w, r, id, err, "plan", func(p *casePage, fe FormErrors) {
 			p.Plan = planForm{Goals: in.Goals, Version: in.Version, Rows: withEmptyRows(rows)}
+			if p.Conflict != nil {
+				p.Plan.Version = p.Conflict.CurrentVersion
+			}
 			planErrors(&p.Plan, fe)
 		})
 		return
@@ -1183,11 +1222,15 @@ func (s *Server) caseFollowUp(w http.ResponseWriter, r *http.Request) {
 	form := followUpForm{ID: fid, DoneOn: f.Get("done_on"), Outcome: f.Get("outcome"), Note: f.Get("note")}
 	form.Version, _ = strconv.Atoi(f.Get("version"))
 	in := casework.FollowUpInput{DoneOn: form.DoneOn, Outcome: form.Outcome, Note: form.Note, Version: form.Version}
+	in.CaseVersion, _ = strconv.Atoi(f.Get("case_version"))
 	if _, err := s.cases.RecordFollowUp(r.Context(), actor(r), caseUser(r), id, fid, in); err != nil {
 		s.caseFailed(w, r, id, err, "follow-up-"+strconv.FormatInt(fid, 10), func(p *casePage, fe FormErrors) {
 			form.Errors = fe
 			if form.Errors == nil {
 				form.Errors = FormErrors{}
+			}
+			if p.Conflict != nil {
+				form.Version = p.Conflict.CurrentVersion
 			}
 			p.FollowUp = form
 		})
@@ -1361,6 +1404,9 @@ type answerForm struct {
 	ID                      int64
 	Decision, Note, Outcome string
 	Errors                  FormErrors
+	// Conflict is what a colleague (or the sender's agency) recorded since
+	// the page was read, when the answer was refused as stale.
+	Conflict *casework.Conflict
 }
 
 // FormFor returns the refused form of referral id, or a blank one.
@@ -1401,6 +1447,7 @@ func (s *Server) referralFailed(w http.ResponseWriter, r *http.Request, form ans
 		fe = FormErrors{"_": s.cat.T(state(r).lang, ae.Key, ae.Args...)}
 	}
 	form.Errors = fe
+	form.Conflict = casework.ConflictOf(err)
 	s.showReferrals(w, r, status, form)
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/casework"
 )
 
 var (
@@ -72,6 +73,10 @@ type Problem struct {
 	// Code names a refused step for programs, e.g. "plan_required".
 	Code   string         `json:"code,omitempty"`
 	Errors []ProblemField `json:"errors,omitempty"`
+	// Conflict, with code stale_version, says what changed since the
+	// client's copy of a case, a document or a referral (extension members
+	// current_version, case_version, changes, changed_fields).
+	*casework.Conflict
 }
 
 // pointerEscaper escapes a member name for a JSON Pointer (RFC 6901).
@@ -121,6 +126,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			Instance:  r.URL.Path,
 			RequestID: st.id,
 			Code:      ae.Code,
+			Conflict:  casework.ConflictOf(err),
 		}
 		for _, f := range ae.Fields {
 			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Pointer: "/" + pointerEscaper.Replace(f.Field),

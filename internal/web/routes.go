@@ -87,10 +87,14 @@ func (s *Server) Routes() []Route {
 		html("POST", "/cases/{id}/referrals", access.ManageCases, s.caseRefer),
 		html("POST", "/cases/{id}/follow-ups/{fid}", access.ManageCases, s.caseFollowUp),
 		html("POST", "/cases/{id}/attachments", access.ManageCases, s.caseAttach),
+		html("POST", "/cases/{id}/team", access.ManageCases, s.caseTeam),
 		html("GET", "/cases/{id}/attachments/{aid}", access.ReadCases, s.caseAttachment),
 		html("GET", "/referrals", access.ReadCases, s.referralsList),
 		html("POST", "/referrals/{id}/answer", access.ManageCases, s.referralAnswer),
 		html("POST", "/referrals/{id}/outcome", access.ManageCases, s.referralOutcome),
+		// A unit's case figures (figures.go): counts only, so also for the
+		// roles that see aggregates of a region.
+		html("GET", "/case-figures", access.ReadCaseFigures, s.caseFiguresPage),
 		// An outside agency's referral link, without an account: the token
 		// is the key (and is kept out of the access log).
 		html("GET", "/rujukan/{token}", P, s.referralLink),
@@ -139,6 +143,7 @@ func (s *Server) Routes() []Route {
 		api("PUT", "/cases/{id}/assessment", access.ManageCases, s.apiCaseAssessment),
 		api("PUT", "/cases/{id}/plan", access.ManageCases, s.apiCasePlan),
 		api("POST", "/cases/{id}/services", access.ManageCases, s.apiCaseService),
+		api("PUT", "/cases/{id}/team", access.ManageCases, s.apiCaseTeam),
 		api("GET", "/work", access.ReadCases, s.apiWork),
 		api("POST", "/cases/{id}/referrals", access.ManageCases, s.apiCaseRefer),
 		api("PUT", "/cases/{id}/follow-ups/{fid}", access.ManageCases, s.apiCaseFollowUp),
@@ -147,6 +152,7 @@ func (s *Server) Routes() []Route {
 		api("GET", "/referrals", access.ReadCases, s.apiReferrals),
 		api("POST", "/referrals/{id}/answer", access.ManageCases, s.apiReferralAnswer),
 		api("POST", "/referrals/{id}/outcome", access.ManageCases, s.apiReferralOutcome),
+		api("GET", "/case-figures", access.ReadCaseFigures, s.apiCaseFigures),
 		// An outside agency's referral link: the token is the key.
 		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
 		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),

@@ -78,4 +78,6 @@ Lingkungan / environment:
   LAYAN_SECURE_COOKIES  true untuk selalu memakai cookie Secure
   LAYAN_LOG_FORMAT      text (bawaan) atau json
   LAYAN_MAX_ACTIVE      permintaan yang dilayani bersamaan (bawaan: 2 × jumlah inti, sedikitnya 4)
+  LAYAN_ATTACHMENTS     direktori lampiran kasus (bawaan: lampiran di samping berkas SQLite)
+  LAYAN_EMERGENCY_DAYS  hari layanan darurat sebelum asesmen (bawaan: 7, paling banyak 30)
 `

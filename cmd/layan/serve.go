@@ -66,6 +66,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("LAYAN_ATTACHMENTS=%q: %w", attachments, err)
 	}
 	log.Info("attachments", "dir", attachments)
+	window, err := emergencyWindow(getenv)
+	if err != nil {
+		return err
+	}
 	maxActive := 0
 	if v := getenv("LAYAN_MAX_ACTIVE"); v != "" {
 		if maxActive, err = strconv.Atoi(v); err != nil || maxActive < 1 {
@@ -73,11 +77,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	srv, err := web.New(web.Config{
-		MaxActive:     maxActive,
-		Version:       version,
-		TrustProxy:    getenv("LAYAN_TRUST_PROXY") == "true",
-		SecureCookies: getenv("LAYAN_SECURE_COOKIES") == "true",
-		AttachmentDir: attachments,
+		MaxActive:       maxActive,
+		Version:         version,
+		TrustProxy:      getenv("LAYAN_TRUST_PROXY") == "true",
+		SecureCookies:   getenv("LAYAN_SECURE_COOKIES") == "true",
+		AttachmentDir:   attachments,
+		EmergencyWindow: window,
 	}, d, ix, cat, log)
 	if err != nil {
 		return err
@@ -153,6 +158,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// maxEmergencyDays bounds LAYAN_EMERGENCY_DAYS: the exception to "no
+// service without an approved plan" is for the first days of a case, not a
+// way around the assessment.
+const maxEmergencyDays = 30
+
+// emergencyWindow is how long after a case opens emergency basic needs may
+// be given before its assessment: LAYAN_EMERGENCY_DAYS whole days, by
+// default casework.DefaultEmergencyWindow (7 days, Permensos 9/2018). It
+// is fixed on each case when the case opens.
+func emergencyWindow(getenv func(string) string) (time.Duration, error) {
+	v := getenv("LAYAN_EMERGENCY_DAYS")
+	if v == "" {
+		return casework.DefaultEmergencyWindow, nil
+	}
+	days, err := strconv.Atoi(v)
+	if err != nil || days < 1 || days > maxEmergencyDays {
+		return 0, fmt.Errorf("LAYAN_EMERGENCY_DAYS=%q: want a whole number of days from 1 to %d", v, maxEmergencyDays)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
 }
 
 // attachmentDir is where the files attached to cases are kept:

@@ -136,11 +136,16 @@ func (a Assessment) complete() apperr.Fields {
 }
 
 // SaveAssessment writes the assessment of the case's current cycle as a
-// draft (the case moves to asesmen). A stale version is a conflict.
+// draft (the case moves to asesmen). A stale version is a conflict. Whoever
+// does not see the case's specific data may not save it: the findings
+// withheld from them would be overwritten by what they did not read.
 func (s *Store) SaveAssessment(ctx context.Context, actor audit.Actor, u access.User, id int64, in AssessmentInput) (Assessment, error) {
 	var out Assessment
 	_, err := s.act(ctx, actor, u, id, step{event: Event{Action: SaveAssessment}, note: in.Note,
 		write: func(ctx context.Context, tx *db.Tx, c Case, next State, now time.Time) error {
+			if !SeesSpecific(u, c) {
+				return errSpecificWithheld()
+			}
 			a, f := in.check(c.OpenedAt, now)
 			if err := f.Err(); err != nil {
 				return err

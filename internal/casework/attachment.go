@@ -255,7 +255,9 @@ func (s *Store) forget(ctx context.Context, sum string) {
 // unit's supervisors; to anyone else the case does not exist, as in Get.
 // Every opening is audited: attachments are specific personal data (UU
 // 27/2022 Pasal 4): signed consent forms, photos of people and homes.
-// The caller closes the file.
+// Those of a case whose specific data u does not see (hidesText) are not
+// found, and nothing is audited since nothing is opened. The caller closes
+// the file.
 func (s *Store) OpenAttachment(ctx context.Context, actor audit.Actor, u access.User, caseID, attachmentID int64) (Attachment, io.ReadCloser, error) {
 	c, err := getCase(ctx, s.DB, caseID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && actorOf(u, c) == Outsider) {
@@ -264,10 +266,13 @@ func (s *Store) OpenAttachment(ctx context.Context, actor audit.Actor, u access.
 	if err != nil {
 		return Attachment{}, nil, err
 	}
+	if hidesText(u, c) {
+		return Attachment{}, nil, errAttachmentNotFound
+	}
 	a, err := scanAttachment(s.DB.QueryRow(ctx, "SELECT "+attachmentColumns+" FROM case_attachment WHERE id = ? AND case_id = ?",
 		attachmentID, caseID))
 	if errors.Is(err, db.ErrNotFound) {
-		return Attachment{}, nil, apperr.New(apperr.NotFound, "attachment.not_found")
+		return Attachment{}, nil, errAttachmentNotFound
 	}
 	if err != nil {
 		return Attachment{}, nil, err
@@ -287,6 +292,8 @@ func (s *Store) OpenAttachment(ctx context.Context, actor audit.Actor, u access.
 	}
 	return a, file, nil
 }
+
+var errAttachmentNotFound = apperr.New(apperr.NotFound, "attachment.not_found")
 
 const attachmentColumns = "id, case_id, name, content_type, size, sha256, note, uploaded_by, uploaded_at"
 

@@ -120,23 +120,35 @@ func TestBulkCases(t *testing.T) {
 
 			ix, _ := dbtest.Regions()
 			store := &casework.Store{DB: d, People: &registry.Store{DB: d, Regions: ix}}
-			rows, err := d.Query(ctx, "SELECT id FROM case_file ORDER BY id")
+			rows, err := d.Query(ctx, "SELECT id, worker_id FROM case_file ORDER BY id")
 			if err != nil {
 				t.Fatal(err)
 			}
 			var ids []int64
+			workerOf := map[int64]int64{}
 			for rows.Next() {
-				var id int64
-				if err := rows.Scan(&id); err != nil {
+				var id, w int64
+				if err := rows.Scan(&id, &w); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, id)
+				workerOf[id] = w
 			}
 			rows.Close()
 			perStage := map[casework.Stage]int{}
 			var sample = map[string]int64{} // a case per stage and state, for the store's steps below
+			// Each case is read as its worker: the supervisor off its team
+			// does not read all of it (privacy.go).
+			workers := map[int64]access.User{}
 			for _, id := range ids {
-				c, err := store.Detail(ctx, audit.System("uji"), sup, id)
+				u, ok := workers[workerOf[id]]
+				if !ok {
+					if u, err = access.GetUser(ctx, d, workerOf[id]); err != nil {
+						t.Fatal(err)
+					}
+					workers[u.ID] = u
+				}
+				c, err := store.Detail(ctx, audit.System("uji"), u, id)
 				if err != nil {
 					t.Fatalf("case %d: %v", id, err)
 				}

@@ -55,7 +55,10 @@ func TestStaleWritesSayWhatChanged(t *testing.T) {
 		}
 
 		// The assessment: the worker saves, the supervisor corrects the
-		// conclusion; the worker's second save of their copy is stale.
+		// conclusion; the worker's second save of their copy is stale. The
+		// supervisor joins the team first: off it, they do not read the
+		// health finding, and may not save (privacy.go).
+		joinTeam(t, w, w.sup, c.ID)
 		mine := goodAssessment()
 		a, err := w.store.SaveAssessment(ctx, as(w.worker), w.worker, c.ID, mine)
 		if err != nil {

@@ -29,6 +29,11 @@ type Detail struct {
 	FollowUps   []FollowUp      `json:"follow_ups"`
 	Attachments []Attachment    `json:"attachments"`
 	Timeline    []TimelineEntry `json:"timeline"`
+	// SpecificWithheld is true when the reader does not see the case's
+	// specific personal data (SeesSpecific; UU 27/2022 Pasal 4): the health
+	// finding is absent and, for a Specific cluster, every free text and
+	// every attachment too.
+	SpecificWithheld bool `json:"specific_withheld"`
 }
 
 // TimelineEntry is one step of a case, as the timeline shows it.
@@ -48,7 +53,8 @@ type TimelineEntry struct {
 }
 
 // Detail opens a case with its documents, for its team and the supervisors
-// of its unit only; the opening is audited like Get's.
+// of its unit only; the opening is audited like Get's. What the user may
+// not read of the case's specific personal data is withheld (privacy.go).
 func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id int64) (Detail, error) {
 	c, err := s.Get(ctx, actor, u, id)
 	if err != nil {
@@ -95,6 +101,7 @@ func (s *Store) Detail(ctx context.Context, actor audit.Actor, u access.User, id
 	if d.Timeline, err = timeline(ctx, s.DB, id); err != nil {
 		return Detail{}, err
 	}
+	d.withholdFrom(u)
 	return d, nil
 }
 

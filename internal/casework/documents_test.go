@@ -24,7 +24,13 @@ func yes() *bool { b := true; return &b }
 // openCase opens a lansia case for the world's person as its worker.
 func openCase(t *testing.T, w *world) casework.Case {
 	t.Helper()
-	c, err := w.store.Open(ctx, as(w.worker), w.worker, casework.OpenInput{PersonID: w.person, Cluster: "lansia",
+	return openCaseOf(t, w, w.person, casework.ClusterLansia)
+}
+
+// openCaseOf opens a case of cluster for person as the world's worker.
+func openCaseOf(t *testing.T, w *world, person int64, cluster casework.Cluster) casework.Case {
+	t.Helper()
+	c, err := w.store.Open(ctx, as(w.worker), w.worker, casework.OpenInput{PersonID: person, Cluster: string(cluster),
 		Setting: "keluarga", Source: "penjangkauan", Risk: "sedang"})
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +224,25 @@ func TestEmergencyService(t *testing.T) {
 		in.Need, in.GivenOn = "permakanan", "2026-12-01"
 		if _, err := w.store.RecordService(ctx, as(w.worker), w.worker, c.ID, in); casework.RefusalCode(err) != casework.CodeEmergencyWindowPassed {
 			t.Errorf("after the window: %v", err)
+		}
+	})
+}
+
+// A deployment may set a shorter (or longer) window; a case keeps the one
+// it opened with.
+func TestEmergencyWindowConfigured(t *testing.T) {
+	forEngines(t, func(t *testing.T, w *world) {
+		w.store.EmergencyWindow = 2 * 24 * time.Hour
+		c := openCase(t, w)
+		if !c.EmergencyUntil.Equal(c.OpenedAt.Add(2 * 24 * time.Hour)) {
+			t.Fatalf("window: opened %v, until %v", c.OpenedAt, c.EmergencyUntil)
+		}
+		w.store.EmergencyWindow = 0 // the default again: this case keeps its 2 days
+		w.now = w.now.Add(3 * 24 * time.Hour)
+		in := casework.ServiceInput{GivenOn: w.now.Format(time.DateOnly), Need: "permakanan", Component: "kebutuhan_hidup_layak",
+			Quantity: 1, Emergency: true}
+		if _, err := w.store.RecordService(ctx, as(w.worker), w.worker, c.ID, in); casework.RefusalCode(err) != casework.CodeEmergencyWindowPassed {
+			t.Errorf("on day 3 of a 2-day window: %v", err)
 		}
 	})
 }

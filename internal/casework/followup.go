@@ -1,12 +1,9 @@
 package casework
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -123,7 +120,9 @@ func closeFollowUps(ctx context.Context, tx *db.Tx, c Case, _ State, _ time.Time
 }
 
 // RecordFollowUp records, or corrects, the visit followUpID of the case.
-// Only in bimbingan lanjut (Decide); a stale version is a conflict.
+// Only in bimbingan lanjut (Decide); a stale version is a conflict. A
+// recorded visit whose note is withheld from u (hidesText) is not
+// corrected by u: the note they cannot read would be overwritten.
 func (s *Store) RecordFollowUp(ctx context.Context, actor audit.Actor, u access.User, caseID, followUpID int64, in FollowUpInput) (FollowUp, error) {
 	var out FollowUp
 	_, err := s.act(ctx, actor, u, caseID, step{event: Event{Action: RecordFollowUp}, note: in.Note,
@@ -136,6 +135,9 @@ func (s *Store) RecordFollowUp(ctx context.Context, actor audit.Actor, u access.
 			}
 			if err != nil {
 				return err
+			}
+			if old.DoneOn != "" && hidesText(u, c) {
+				return errSpecificWithheld()
 			}
 			if err := in.check(c, now).Err(); err != nil {
 				return err
@@ -208,24 +210,8 @@ type DueFollowUp struct {
 	PersonName string `json:"person_name"`
 }
 
-// Where the visits of the work view come from. A worker's go through
-// case_team_user, the visits of each case by case_follow_up_case; a
-// unit's are one range of case_follow_up_unit_due (unit, due day, id), the
-// oldest maxWaiting of them. Only the current cycle of a case in bimbingan
-// lanjut counts.
-const (
-	dueSelect = "SELECT " + followUpColumns + `, c.person_id, p.name FROM `
-	dueWhere  = ` JOIN person p ON p.id = c.person_id
-		WHERE c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ?`
-	dueOfTeam = dueSelect + `case_team t JOIN case_file c ON c.id = t.case_id
-		JOIN case_follow_up f ON f.case_id = c.id AND f.cycle = c.cycle` + dueWhere + " AND t.user_id = ? ORDER BY f.due_on, f.id"
-)
-
-var dueOfUnit = dueSelect + `case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle` +
-	dueWhere + " AND f.unit_id = ? ORDER BY f.due_on, f.id LIMIT " + strconv.Itoa(maxWaiting+1)
-
 // DueFollowUps lists the visits due on or before today (YYYY-MM-DD) and
-// not yet recorded, oldest first, of the cases u works on: a worker's team
+// not yet recorded, oldest first (Work's visits): of a worker's team
 // cases, and for a supervisor also the oldest maxWaiting of their unit's,
 // with whether the unit has more.
 func (s *Store) DueFollowUps(ctx context.Context, u access.User, today string) ([]DueFollowUp, bool, error) {
@@ -235,49 +221,6 @@ func (s *Store) DueFollowUps(ctx context.Context, u access.User, today string) (
 	if _, err := time.Parse(dayLayout, today); err != nil {
 		return nil, false, apperr.BadParam("today", "field.date_format")
 	}
-	out, err := s.dueFollowUps(ctx, dueOfTeam, today, u.ID)
-	if err != nil || u.Role != access.Supervisor {
-		return out, false, err
-	}
-	// Two queries, not a UNION: each keeps its own index, and only the
-	// unit's half is bounded.
-	unit, err := s.dueFollowUps(ctx, dueOfUnit, today, u.UnitID)
-	if err != nil {
-		return nil, false, err
-	}
-	more := len(unit) > maxWaiting
-	if more {
-		unit = unit[:maxWaiting]
-	}
-	seen := make(map[int64]bool, len(out))
-	for _, d := range out {
-		seen[d.ID] = true
-	}
-	for _, d := range unit {
-		if !seen[d.ID] {
-			out = append(out, d)
-		}
-	}
-	slices.SortFunc(out, func(a, b DueFollowUp) int {
-		return cmp.Or(strings.Compare(a.DueOn, b.DueOn), cmp.Compare(a.ID, b.ID))
-	})
-	return out, more, nil
-}
-
-func (s *Store) dueFollowUps(ctx context.Context, query, today string, arg int64) ([]DueFollowUp, error) {
-	rows, err := s.DB.Query(ctx, query, today, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []DueFollowUp{}
-	for rows.Next() {
-		var d DueFollowUp
-		if d.FollowUp, err = scanFollowUp(rows, &d.PersonID, &d.PersonName); err != nil {
-			return nil, err
-		}
-		d.Overdue = d.DueOn < today
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	w, err := s.work(ctx, u, today)
+	return w.FollowUps, w.MoreFollowUps, err
 }

@@ -16,7 +16,12 @@ var wib = time.FixedZone("WIB", 7*3600)
 // and plan to a terminasi for reason, approved at closeAt.
 func terminated(t *testing.T, w *world, reason casework.Reason, closeAt time.Time) casework.Case {
 	t.Helper()
-	c := openCase(t, w)
+	return terminatedCase(t, w, openCase(t, w), reason, closeAt)
+}
+
+// terminatedCase takes the newly opened case c the way terminated does.
+func terminatedCase(t *testing.T, w *world, c casework.Case, reason casework.Reason, closeAt time.Time) casework.Case {
+	t.Helper()
 	day := w.now.In(wib).Format("2006-01-02")
 	in := goodAssessment()
 	in.ConferenceOn = day

@@ -59,12 +59,13 @@ var errNoCases = apperr.New(apperr.Forbidden, "error.forbidden")
 const itemColumns = `c.id, c.person_id, p.name, p.sex, p.birth_year, c.unit_id, c.cluster, c.setting, c.risk, c.stage,
 	c.assessment_review, c.plan_review, c.plan_in_force, c.termination_review, c.worker_id, c.opened_at, c.closed_at, c.updated_at`
 
-func scanItem(row interface{ Scan(...any) error }) (Item, error) {
+// scanItem reads itemColumns and then extra.
+func scanItem(row interface{ Scan(...any) error }, extra ...any) (Item, error) {
 	var it Item
 	var year, worker sql.NullInt64
 	var closed sql.NullTime
-	err := row.Scan(&it.ID, &it.PersonID, &it.PersonName, &it.Sex, &year, &it.UnitID, &it.Cluster, &it.Setting, &it.Risk,
-		&it.Stage, &it.Assessment, &it.Plan, &it.PlanInForce, &it.Terminate, &worker, &it.OpenedAt, &closed, &it.UpdatedAt)
+	err := row.Scan(append([]any{&it.ID, &it.PersonID, &it.PersonName, &it.Sex, &year, &it.UnitID, &it.Cluster, &it.Setting, &it.Risk,
+		&it.Stage, &it.Assessment, &it.Plan, &it.PlanInForce, &it.Terminate, &worker, &it.OpenedAt, &closed, &it.UpdatedAt}, extra...)...)
 	if err != nil {
 		return Item{}, db.Err(err)
 	}
@@ -117,22 +118,34 @@ func (s *Store) List(ctx context.Context, u access.User, f ListFilter) ([]Item, 
 		where = append(where, "c.closed_at IS NULL")
 	}
 	w := strings.Join(where, " AND ")
+	// One statement counts (up to MaxListDepth+1) and reads the page: each
+	// round trip costs a list under load more than the rows it reads.
 	var total int
-	err := s.DB.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) n", from, w, MaxListDepth+1),
-		args...).Scan(&total)
-	if err != nil {
-		return nil, 0, false, db.Err(err)
-	}
 	items := []Item{}
-	if total > offset {
-		rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM (SELECT %s AS id FROM %s WHERE %s ORDER BY %s DESC LIMIT %d OFFSET %d) k
-			JOIN case_file c ON c.id = k.id JOIN person p ON p.id = c.person_id ORDER BY c.id DESC`,
-			itemColumns, key, from, w, key, size, offset), args...)
+	rows, err := s.DB.Query(ctx, fmt.Sprintf(`WITH k AS (SELECT %s AS id FROM %s WHERE %s ORDER BY %s DESC LIMIT %d)
+		SELECT %s, (SELECT COUNT(*) FROM k) FROM (SELECT id FROM k ORDER BY id DESC LIMIT %d OFFSET %d) pg
+		JOIN case_file c ON c.id = pg.id JOIN person p ON p.id = c.person_id ORDER BY c.id DESC`,
+		key, from, w, key, MaxListDepth+1, itemColumns, size, offset), args...)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		it, err := scanItem(rows, &total)
 		if err != nil {
 			return nil, 0, false, err
 		}
-		if items, err = scanItems(rows); err != nil {
-			return nil, 0, false, err
+		items = append(items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	if len(items) == 0 && offset > 0 {
+		// A page past the end: count alone, for the pager.
+		err := s.DB.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s LIMIT %d) n", from, w, MaxListDepth+1),
+			args...).Scan(&total)
+		if err != nil {
+			return nil, 0, false, db.Err(err)
 		}
 	}
 	return items, min(total, MaxListDepth), total > MaxListDepth, nil
@@ -171,81 +184,15 @@ const (
 	maxWaiting = 20
 )
 
-// Tasks lists u's work today: for a worker (and a supervisor's own team
-// cases) the assessments due, plans to write and returned documents; for a
-// supervisor also the oldest maxWaiting submissions of the unit waiting for
-// approval, and whether more wait (the case list's Waiting filter shows
-// them all). today is the day in WIB.
+// Tasks lists u's work today (Work's tasks): for a worker (and a
+// supervisor's own team cases) the assessments due, plans to write and
+// returned documents; for a supervisor also the oldest maxWaiting
+// submissions of the unit waiting for approval, and whether more wait.
 func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task, bool, error) {
-	if u.UnitID == 0 || (u.Role != access.Worker && u.Role != access.Supervisor) {
-		return nil, false, errNoCases
-	}
-	today := now.In(wib).Format(dayLayout)
-	var out []Task
-	more := false
-	// Only the cases that make a task are read (the switch below says
-	// which task): most of a caseload is in intervensi and waits for
-	// nobody, and reading it cost the view most of its time.
-	rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM case_team t JOIN case_file c ON c.id = t.case_id
-		JOIN person p ON p.id = c.person_id WHERE t.user_id = ? AND c.closed_at IS NULL
-		AND ('dikembalikan' IN (c.assessment_review, c.plan_review, c.termination_review)
-			OR c.assessment_review NOT IN ('disetujui', 'diajukan')
-			OR (c.assessment_review = 'disetujui' AND NOT c.plan_in_force AND c.plan_review <> 'diajukan'))
-		ORDER BY t.case_id LIMIT %d`, itemColumns, maxTasks), u.ID)
-	if err != nil {
-		return nil, false, err
-	}
-	mine, err := scanItems(rows)
-	if err != nil {
-		return nil, false, err
-	}
-	for _, it := range mine {
-		switch {
-		case it.Assessment == Returned || it.Plan == Returned || it.Terminate == Returned:
-			out = append(out, Task{Kind: TaskRevise, Item: it})
-		case it.Assessment != Approved && it.Assessment != Submitted:
-			due := it.OpenedAt.In(wib).AddDate(0, 0, DefaultAssessmentDays).Format(dayLayout)
-			out = append(out, Task{Kind: TaskAssess, Item: it, Due: due, Overdue: due < today})
-		case it.Assessment == Approved && !it.PlanInForce && it.Plan != Submitted:
-			out = append(out, Task{Kind: TaskPlan, Item: it})
-		}
-	}
-	if u.Role == access.Supervisor {
-		rows, err := s.DB.Query(ctx, fmt.Sprintf(`SELECT %s FROM case_file c JOIN person p ON p.id = c.person_id
-			WHERE c.unit_id = ? AND %s ORDER BY c.id LIMIT %d`, itemColumns, awaiting, maxWaiting+1), u.UnitID)
-		if err != nil {
-			return nil, false, err
-		}
-		waiting, err := scanItems(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		if len(waiting) > maxWaiting {
-			waiting, more = waiting[:maxWaiting], true
-		}
-		for _, it := range waiting {
-			out = append(out, Task{Kind: TaskApprove, Item: it})
-		}
-	}
-	if out == nil {
-		out = []Task{}
-	}
-	return out, more, nil
+	w, err := s.Work(ctx, u, now)
+	return w.Tasks, w.MoreApprovals, err
 }
 
 // awaiting is the predicate of the partial index case_file_awaiting: a
 // document of the case waits for a supervisor.
 const awaiting = "(c.assessment_review = 'diajukan' OR c.plan_review = 'diajukan' OR c.termination_review = 'diajukan')"
-
-func scanItems(rows *sql.Rows) ([]Item, error) {
-	defer rows.Close()
-	out := []Item{}
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}

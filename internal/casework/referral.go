@@ -723,6 +723,7 @@ func (s *Store) escalate(ctx context.Context) (n int, more bool, err error) {
 
 // CaseReferrals lists a case's referrals, newest first, for its team and
 // the supervisors of its unit; to everyone else the case does not exist.
+// Their free text is withheld as on the case page (privacy.go).
 func (s *Store) CaseReferrals(ctx context.Context, u access.User, caseID int64) ([]Referral, error) {
 	c, err := getCase(ctx, s.DB, caseID)
 	if errors.Is(err, db.ErrNotFound) || (err == nil && actorOf(u, c) == Outsider) {
@@ -731,7 +732,13 @@ func (s *Store) CaseReferrals(ctx context.Context, u access.User, caseID int64) 
 	if err != nil {
 		return nil, err
 	}
-	return listReferrals(ctx, s.DB, caseID)
+	out, err := listReferrals(ctx, s.DB, caseID)
+	if err == nil && hidesText(u, c) {
+		for i := range out {
+			withholdReferral(&out[i])
+		}
+	}
+	return out, err
 }
 
 // listReferrals lists a case's referrals, newest first: the case page's.
@@ -750,12 +757,40 @@ func (s *Store) IncomingReferrals(ctx context.Context, u access.User) ([]Referra
 
 // EscalatedReferrals lists, for a supervisor, the referrals from the cases
 // of their unit that passed their due date unanswered and are still open.
+// The free text of those whose case's specific data the supervisor does not
+// see is withheld (privacy.go): chasing a referral needs its receiver and
+// its dates, not its purpose.
 func (s *Store) EscalatedReferrals(ctx context.Context, u access.User) ([]Referral, error) {
 	if u.Role != access.Supervisor || u.UnitID == 0 {
 		return nil, apperr.New(apperr.Forbidden, "error.forbidden")
 	}
-	return queryReferrals(ctx, s.DB, ` JOIN case_file c ON c.id = r.case_id
-		WHERE c.unit_id = ? AND r.escalated_at IS NOT NULL AND r.closed_at IS NULL ORDER BY r.due_at, r.id`, u.UnitID)
+	// With each referral, what SeesSpecific needs of its case: one query,
+	// however many referrals are overdue.
+	rows, err := s.DB.Query(ctx, "SELECT "+referralColumns+`, c.unit_id, c.cluster, c.assessment_review, c.plan_review,
+		c.termination_review, (SELECT COUNT(*) FROM case_team t WHERE t.case_id = c.id AND t.user_id = ?)`+referralFrom+`
+		JOIN case_file c ON c.id = r.case_id
+		WHERE c.unit_id = ? AND r.escalated_at IS NOT NULL AND r.closed_at IS NULL ORDER BY r.due_at, r.id`, u.ID, u.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Referral{}
+	for rows.Next() {
+		var c Case
+		var onTeam int
+		r, err := scanReferral(rows, &c.UnitID, &c.Cluster, &c.Assessment, &c.Plan, &c.Termination, &onTeam)
+		if err != nil {
+			return nil, err
+		}
+		if onTeam > 0 {
+			c.Team = []int64{u.ID}
+		}
+		if hidesText(u, c) {
+			withholdReferral(&r)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 const (
@@ -767,16 +802,18 @@ const (
 		JOIN case_file rc ON rc.id = r.case_id JOIN person rp ON rp.id = rc.person_id`
 )
 
-func scanReferral(row interface{ Scan(...any) error }) (Referral, error) {
+// scanReferral reads referralColumns and then extra.
+func scanReferral(row interface{ Scan(...any) error }, extra ...any) (Referral, error) {
 	var r Referral
 	var toUnit, sentBy sql.NullInt64
 	var toName, sentByName, fromName sql.NullString
 	var birthYear sql.NullInt64
 	var kind, need string
 	var escalated, answered, closed, expires sql.NullTime
-	err := row.Scan(&r.ID, &r.CaseID, &r.Cycle, &toUnit, &toName, &kind, &r.AgencyName, &r.Transfer, &need, &r.Purpose, &r.Status,
+	dest := append([]any{&r.ID, &r.CaseID, &r.Cycle, &toUnit, &toName, &kind, &r.AgencyName, &r.Transfer, &need, &r.Purpose, &r.Status,
 		&sentBy, &sentByName, &fromName, &r.PersonName, &r.PersonSex, &birthYear, &r.SentAt, &r.DueAt, &escalated, &answered, &r.AnsweredBy, &r.AnswerNote,
-		&r.Outcome, &closed, &expires, &r.Version)
+		&r.Outcome, &closed, &expires, &r.Version}, extra...)
+	err := row.Scan(dest...)
 	if err != nil {
 		return Referral{}, db.Err(err)
 	}

@@ -321,6 +321,7 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 	}
 	e := st.event
 	var out Case
+	var hide bool
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		c, err := getCase(ctx, tx, id)
 		if errors.Is(err, db.ErrNotFound) {
@@ -333,6 +334,7 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 		if by == Outsider {
 			return errCaseNotFound
 		}
+		hide = hidesText(u, c)
 		if st.version != 0 && c.Version != st.version {
 			return staleCase(ctx, tx, c, st.version, nil, c.Version, nil)
 		}
@@ -409,6 +411,11 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Update, Entity: "case",
 			EntityID: strconv.FormatInt(id, 10), Region: out.Village, Before: c, After: out})
 	})
+	if cf := ConflictOf(err); cf != nil && hide {
+		// A conflict lists the timeline since the editor's copy; its notes
+		// are the case's free text (privacy.go).
+		cf.withholdNotes()
+	}
 	return out, err
 }
 

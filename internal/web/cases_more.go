@@ -8,9 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/casework"
 )
@@ -64,19 +62,10 @@ type referralLists struct {
 }
 
 func (s *Server) referralLists(r *http.Request) (referralLists, error) {
-	u := caseUser(r)
-	out := referralLists{Escalated: []casework.Referral{}}
+	var out referralLists
 	var err error
-	if out.Incoming, err = s.cases.IncomingReferrals(r.Context(), u); err != nil {
-		return out, err
-	}
-	if u.Role == access.Supervisor {
-		if out.Escalated, err = s.cases.EscalatedReferrals(r.Context(), u); err != nil {
-			return out, err
-		}
-	}
-	out.Incoming, out.Escalated = nonNil(out.Incoming), nonNil(out.Escalated)
-	return out, nil
+	out.Incoming, out.Escalated, err = s.cases.UnitReferrals(r.Context(), caseUser(r))
+	return out, err
 }
 
 func (s *Server) apiReferrals(w http.ResponseWriter, r *http.Request) {
@@ -411,13 +400,7 @@ type workMore struct {
 }
 
 func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	tasks, moreTasks, err := s.cases.Tasks(r.Context(), caseUser(r), now)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	due, moreDue, err := s.cases.DueFollowUps(r.Context(), caseUser(r), now.In(wib).Format(time.DateOnly))
+	work, err := s.cases.Work(r.Context(), caseUser(r), s.caseNow())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -427,6 +410,6 @@ func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, workList{Tasks: nonNil(tasks), FollowUps: nonNil(due), Referrals: refs,
-		More: workMore{Approvals: moreTasks, FollowUps: moreDue}})
+	writeJSON(w, http.StatusOK, workList{Tasks: work.Tasks, FollowUps: work.FollowUps, Referrals: refs,
+		More: workMore{Approvals: work.MoreApprovals, FollowUps: work.MoreFollowUps}})
 }

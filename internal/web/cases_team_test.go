@@ -186,7 +186,9 @@ func TestCaseConflictAPI(t *testing.T) {
 		}
 
 		// The assessment: the supervisor's correction, then the worker's
-		// save of their own older copy.
+		// save of their own older copy. The supervisor joins the team
+		// first: off it they may not save (the health finding is withheld).
+		w.joinTeam(t, access.Supervisor, c.ID)
 		h.api(t, access.Worker, "PUT", casePath(c.ID, "/assessment"), assessmentBody(0))
 		read := w.detail(t, access.Worker, c.ID)
 		theirs := assessmentBody(1)
@@ -338,9 +340,12 @@ func TestCaseConflictUIKeepsText(t *testing.T) {
 		w := newUIWorld(t, h)
 		sup := h.accounts[access.Supervisor].Username
 
-		// The worker's page: the assessment form on version 0, case version 1.
+		// The supervisor joins the team, to write the assessment (off it
+		// the health finding is withheld from them).
+		cw.joinTeam(t, access.Supervisor, c.ID)
+		// The worker's page: the assessment form on version 0, case version 2.
 		_, page := h.page(t, w.worker, "GET", caseUIPath(c.ID, ""), nil)
-		expectText(t, "case page", page, `name="case_version" value="1"`)
+		expectText(t, "case page", page, `name="case_version" value="2"`)
 		// Meanwhile the supervisor writes the assessment.
 		theirs := assessmentBody(0)
 		theirs["conclusion"] = "Versi supervisor: perlu rujukan."
@@ -348,7 +353,7 @@ func TestCaseConflictUIKeepsText(t *testing.T) {
 			t.Fatalf("supervisor's assessment: %d %s", r.Status, r.Body)
 		}
 		mine := formOf(assessmentBody(0))
-		mine.Set("case_version", "1")
+		mine.Set("case_version", "2")
 		mine.Set("conclusion", "Teks panjang yang saya ketik sendiri.")
 		mine.Set("domains.ekonomi", "Penghasilan tidak tetap.")
 		x := postForm(t, h, w.worker, caseUIPath(c.ID, "/assessment"), mine)
@@ -362,7 +367,7 @@ func TestCaseConflictUIKeepsText(t *testing.T) {
 			"Versi supervisor: perlu rujukan.", T("caseui.domain.ekonomi"),
 			// the form now on the current versions
 			`name="version" value="1">
-    <input type="hidden" name="case_version" value="2">`)
+    <input type="hidden" name="case_version" value="3">`)
 		checkPageIDs(t, "stale assessment", body)
 		if !regexp.MustCompile(`(?s)id="conflict".*` + regexp.QuoteMeta(T("caseui.event.save_assessment"))).MatchString(body) {
 			t.Errorf("the conflict panel does not list the supervisor's save")

@@ -218,13 +218,14 @@ func (p *workPage) Empty() bool {
 
 func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), caseUser(r)
-	tasks, moreApprove, err := s.cases.Tasks(ctx, u, s.caseNow())
+	work, err := s.cases.Work(ctx, u, s.caseNow())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := &workPage{caseView: s.newCaseView("caseui.work.title"), Supervisor: u.Role == access.Supervisor, MoreApprove: moreApprove}
-	for _, t := range tasks {
+	p := &workPage{caseView: s.newCaseView("caseui.work.title"), Supervisor: u.Role == access.Supervisor,
+		FollowUps: work.FollowUps, MoreApprove: work.MoreApprovals, MoreFollowUps: work.MoreFollowUps}
+	for _, t := range work.Tasks {
 		switch t.Kind {
 		case casework.TaskAssess:
 			p.Assess = append(p.Assess, t)
@@ -238,19 +239,9 @@ func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The assessments most overdue first.
 	sort.SliceStable(p.Assess, func(i, j int) bool { return p.Assess[i].Due < p.Assess[j].Due })
-	if p.FollowUps, p.MoreFollowUps, err = s.cases.DueFollowUps(ctx, u, s.caseToday()); err != nil {
+	if p.Incoming, p.Escalated, err = s.cases.UnitReferrals(ctx, u); err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if p.Incoming, err = s.cases.IncomingReferrals(ctx, u); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if p.Supervisor {
-		if p.Escalated, err = s.cases.EscalatedReferrals(ctx, u); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	s.render(w, r, http.StatusOK, "work", p)
 }
@@ -529,6 +520,9 @@ func (p *casePage) ActNote(a casework.Action) string {
 type domainField struct {
 	Domain casework.Domain
 	Value  string
+	// Withheld: the finding is specific personal data the user does not
+	// read; shown as withheld, not as blank.
+	Withheld bool
 }
 
 type assessForm struct {
@@ -598,6 +592,18 @@ func (p *casePage) FollowUpFor(f casework.FollowUp) followUpForm {
 // CurrentCycle reports whether a visit belongs to the bimbingan lanjut
 // under way (only those are recorded).
 func (p *casePage) CurrentCycle(f casework.FollowUp) bool { return f.Cycle == p.D.Cycle }
+
+// WithheldAll reports whether all the case's free text and attachments are
+// withheld from the user: specific personal data of a Specific cluster
+// (casework.SeesSpecific; UU 27/2022 Pasal 4).
+func (p *casePage) WithheldAll() bool { return p.D.SpecificWithheld && p.D.Cluster.Specific() }
+
+// MayRecord reports whether the page offers the form of a visit: of the
+// bimbingan lanjut under way, and, when recorded, with a note the user
+// reads (the store refuses to overwrite a note withheld from them).
+func (p *casePage) MayRecord(f casework.FollowUp) bool {
+	return p.CanFollowUp && p.CurrentCycle(f) && (f.DoneOn == "" || !p.WithheldAll())
+}
 
 // WorkerName names a worker of the unit by id, for the plan's items.
 func (p *casePage) WorkerName(id int64) string {
@@ -670,7 +676,10 @@ func (s *Server) loadCasePage(r *http.Request, id int64) (*casePage, error) {
 	}
 
 	open := d.Stage.Open()
-	p.AssessEditable = p.Manage && open && d.State.Assessment != casework.Submitted && d.State.Assessment != casework.Approved
+	// An assessment with findings withheld from the user is not theirs to
+	// save: the blank fields would overwrite them (the store refuses).
+	p.AssessEditable = p.Manage && open && d.State.Assessment != casework.Submitted && d.State.Assessment != casework.Approved &&
+		!d.SpecificWithheld
 	p.PlanEditable = p.Manage && open && d.State.Assessment == casework.Approved && d.State.Plan != casework.Submitted
 	p.CanServe = p.Manage && open
 	p.CanRefer = p.Manage && (open || d.Stage == casework.BimbinganLanjut)
@@ -823,7 +832,11 @@ func (p *casePage) assessFormOf(a *casework.Assessment) assessForm {
 		}
 		in.Risks, in.Needs, in.Components = codeStrings(a.Risks), codeStrings(a.Needs), codeStrings(a.Components)
 	}
-	return p.assessFormFrom(in)
+	f := p.assessFormFrom(in)
+	for i := range f.Domains {
+		f.Domains[i].Withheld = p.D.SpecificWithheld && (f.Domains[i].Domain == casework.DomainFisik || p.WithheldAll())
+	}
+	return f
 }
 
 // assessFormFrom is the assessment form with in's values.
@@ -984,6 +997,11 @@ func (s *Server) caseAssessment(w http.ResponseWriter, r *http.Request) {
 	in := assessmentInputFromForm(r.PostForm)
 	if _, err := s.cases.SaveAssessment(r.Context(), actor(r), caseUser(r), id, in); err != nil {
 		s.caseFailed(w, r, id, err, "assessment", func(p *casePage, fe FormErrors) {
+			if p.D.SpecificWithheld {
+				// Refused as withheld: the page shows what is stored, never
+				// the sent values as if they were.
+				return
+			}
 			p.Assess = p.assessFormFrom(in)
 			p.Assess.Errors = fe
 			if p.Conflict != nil {

@@ -373,7 +373,9 @@ var requests = map[string]request{
 	"POST /api/v1/cases/{id}/actions": {body: func(fx *fixture, _ actor, key string) any {
 		return map[string]any{"action": "add_note", "version": fx.currentCase(key).Version, "note": "uji matriks"}
 	}},
-	"PUT /api/v1/cases/{id}/assessment": {body: func(fx *fixture, a actor, key string) any {
+	// The supervisor is off the fixture case's team: its health finding is
+	// withheld from them, so they may not save the assessment (privacy.go).
+	"PUT /api/v1/cases/{id}/assessment": {roles: []access.Role{access.Worker}, body: func(fx *fixture, a actor, key string) any {
 		return fx.readyAssessment(a, key)
 	}},
 	"PUT /api/v1/cases/{id}/plan": {body: func(fx *fixture, a actor, key string) any {
@@ -414,7 +416,7 @@ var requests = map[string]request{
 	// The case pages (cases_ui_test.go has the bodies).
 	"POST /cases":                       {body: uiBodyOpen},
 	"POST /cases/{id}/actions":          {body: uiBodyNote},
-	"POST /cases/{id}/assessment":       {body: uiBodyAssessment},
+	"POST /cases/{id}/assessment":       {body: uiBodyAssessment, roles: []access.Role{access.Worker}},
 	"POST /cases/{id}/plan":             {body: uiBodyPlan},
 	"POST /cases/{id}/services":         {body: uiBodyService},
 	"POST /cases/{id}/referrals":        {body: uiBodyReferral},

@@ -38,6 +38,10 @@ type Config struct {
 	// AttachmentDir is where the files attached to cases are kept; without
 	// one, uploads and downloads fail.
 	AttachmentDir string
+	// EmergencyWindow is how long after opening a case emergency basic
+	// needs may be given before the assessment; zero means
+	// casework.DefaultEmergencyWindow.
+	EmergencyWindow time.Duration
 }
 
 // Server holds the dependencies of every handler.
@@ -71,7 +75,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	}
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
-	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir}
+	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir, EmergencyWindow: cfg.EmergencyWindow}
 	s.metrics = newMetrics(d)
 	return s, nil
 }

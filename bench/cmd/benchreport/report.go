@@ -201,7 +201,7 @@ func (r report) markdown() string {
 			p("  1. **Pekerjaan saya, workers**: `GET /api/v1/work`, each request as the next of the %d workers.\n", benchWorkers)
 			p("  2. **case list, workers**: `GET /api/v1/cases?page=1` (or 2, one time in four), as the workers.\n")
 			p("  3. **case list, supervisor**: the unit's open cases, pages 1–40, or one open stage, pages 1–10.\n")
-			p("  4. **Pekerjaan saya, supervisor**: everything of the unit waiting for approval and its visits due (the oldest 50 of each).\n")
+			p("  4. **Pekerjaan saya, supervisor**: the unit's oldest 20 submissions waiting for approval and its oldest 20 visits due.\n")
 		}
 	}
 	p("\n")

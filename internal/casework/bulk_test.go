@@ -170,17 +170,7 @@ func TestBulkCases(t *testing.T) {
 			}
 
 			// The lists read the loaded cases: a worker's are their team's.
-			var mine []int64
-			rows, err = d.Query(ctx, "SELECT case_id FROM case_team WHERE user_id = ? ORDER BY case_id DESC", worker.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				mine = append(mine, id)
-			}
-			rows.Close()
+			mine := idsOf(t, d, "SELECT case_id FROM case_team WHERE user_id = ? ORDER BY case_id DESC", worker.ID)
 			items, total, _, err := store.List(ctx, worker, casework.ListFilter{Size: 100})
 			if err != nil || total != len(mine) || len(items) != len(mine) {
 				t.Fatalf("worker's list: %d items of %d (%v), want %d", len(items), total, err, len(mine))
@@ -199,18 +189,8 @@ func TestBulkCases(t *testing.T) {
 			}
 			// The supervisor's work view lists the oldest 20 submissions
 			// and says there are more; the Waiting list holds them all.
-			var waiting []int64
-			rows, err = d.Query(ctx, `SELECT id FROM case_file WHERE unit_id = ? AND (assessment_review = 'diajukan'
+			waiting := idsOf(t, d, `SELECT id FROM case_file WHERE unit_id = ? AND (assessment_review = 'diajukan'
 				OR plan_review = 'diajukan' OR termination_review = 'diajukan') ORDER BY id`, sup.UnitID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				waiting = append(waiting, id)
-			}
-			rows.Close()
 			tasks, more, err := store.Tasks(ctx, sup, time.Now())
 			var approve []int64
 			for _, k := range tasks {
@@ -228,19 +208,9 @@ func TestBulkCases(t *testing.T) {
 			}
 			// Likewise the visits due: the unit's oldest 20, by day and id.
 			today := time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
-			var dueIDs []int64
-			rows, err = d.Query(ctx, `SELECT f.id FROM case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle
+			dueIDs := idsOf(t, d, `SELECT f.id FROM case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle
 				WHERE c.unit_id = ? AND c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ? ORDER BY f.due_on, f.id`,
 				sup.UnitID, today)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var id int64
-				rows.Scan(&id)
-				dueIDs = append(dueIDs, id)
-			}
-			rows.Close()
 			due, more, err := store.DueFollowUps(ctx, sup, today)
 			var got []int64
 			for _, f := range due {
@@ -548,4 +518,26 @@ func TestBulkCasesResume(t *testing.T) {
 			}
 		})
 	}
+}
+
+// idsOf runs a query of one id column and returns the ids in its order.
+func idsOf(t *testing.T, d *db.DB, query string, args ...any) []int64 {
+	t.Helper()
+	rows, err := d.Query(ctx, query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -103,24 +103,37 @@ func checkVersion(f *apperr.Fields, v int) {
 	}
 }
 
-func (s *Server) apiReferralAnswer(w http.ResponseWriter, r *http.Request) {
+// versionedWrite reads the path's id and a JSON body that carries the
+// version it edits (*version, a field of body), checking the body with
+// check too when given; a fault is answered and ok is false.
+func (s *Server) versionedWrite(w http.ResponseWriter, r *http.Request, body any, version *int, check func(*apperr.Fields)) (int64, bool) {
 	id, err := pathID(r)
+	if err == nil {
+		err = decodeJSON(r, body)
+	}
+	if err == nil {
+		var f apperr.Fields
+		if check != nil {
+			check(&f)
+		}
+		checkVersion(&f, *version)
+		err = f.Err()
+	}
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return 0, false
 	}
+	return id, true
+}
+
+func (s *Server) apiReferralAnswer(w http.ResponseWriter, r *http.Request) {
 	var body referralAnswerBody
-	if err := decodeJSON(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var f apperr.Fields
-	if body.Accept == nil {
-		f.Add("accept", "field.required")
-	}
-	checkVersion(&f, body.Version)
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.versionedWrite(w, r, &body, &body.Version, func(f *apperr.Fields) {
+		if body.Accept == nil {
+			f.Add("accept", "field.required")
+		}
+	})
+	if !ok {
 		return
 	}
 	ref, err := s.cases.AnswerReferral(r.Context(), actor(r), caseUser(r), id, body.Version, *body.Accept, body.Note)
@@ -132,20 +145,9 @@ func (s *Server) apiReferralAnswer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiReferralOutcome(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var body referralOutcomeBody
-	if err := decodeJSON(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var f apperr.Fields
-	checkVersion(&f, body.Version)
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.versionedWrite(w, r, &body, &body.Version, nil)
+	if !ok {
 		return
 	}
 	ref, err := s.cases.RecordReferralOutcome(r.Context(), actor(r), caseUser(r), id, body.Version, body.Outcome)

@@ -29,20 +29,9 @@ type caseTeamBody struct {
 }
 
 func (s *Server) apiCaseTeam(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var body caseTeamBody
-	if err := decodeJSON(r, &body); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var f apperr.Fields
-	checkVersion(&f, body.Version)
-	if err := f.Err(); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.versionedWrite(w, r, &body, &body.Version, nil)
+	if !ok {
 		return
 	}
 	c, err := s.cases.Assign(r.Context(), actor(r), caseUser(r), id, casework.TeamInput{WorkerID: body.WorkerID,

@@ -195,3 +195,47 @@ func abs(f float64) float64 {
 	}
 	return f
 }
+
+// Penerima is a group the SPM serves (PP 2/2018 Pasal 10 ayat 5); the
+// values are the registry's SPM clusters (registry.SPMCluster), which say
+// which PPKS categories feed which group.
+type Penerima string
+
+const (
+	DisabilitasTelantar Penerima = "disabilitas_telantar"
+	AnakTelantar        Penerima = "anak_telantar"
+	LansiaTelantar      Penerima = "lansia_telantar"
+	GelandanganPengemis Penerima = "gelandangan_pengemis"
+	KorbanBencana       Penerima = "korban_bencana"
+)
+
+// jenisOf pairs each group with its jenis in a panti (the province's) and
+// outside one (the kabupaten/kota's).
+var jenisOf = map[Penerima][2]Jenis{
+	DisabilitasTelantar: {DisabilitasDalamPanti, DisabilitasLuarPanti},
+	AnakTelantar:        {AnakDalamPanti, AnakLuarPanti},
+	LansiaTelantar:      {LansiaDalamPanti, LansiaLuarPanti},
+	GelandanganPengemis: {GepengDalamPanti, GepengLuarPanti},
+	KorbanBencana:       {BencanaProvinsi, BencanaKabKota},
+}
+
+// JenisFor is the jenis a person of group p counts in, and so the level
+// that owes it (issue 6: "luar panti → kab/kota of residence; dalam panti
+// → province"). For the rehabilitation services dalamPanti decides (ATENSI
+// residensial is "dalam panti"); for korban bencana it is the disaster's
+// level instead: provinsi when the province is in charge of the response
+// (PP 2/2018 Pasal 10 names "korban bencana provinsi" and "… kabupaten/kota").
+// ok is false for a group the SPM does not name.
+func JenisFor(p Penerima, dalamPanti, bencanaProvinsi bool) (j Jenis, ok bool) {
+	pair, ok := jenisOf[p]
+	if !ok {
+		return "", false
+	}
+	if p == KorbanBencana {
+		dalamPanti = bencanaProvinsi
+	}
+	if dalamPanti {
+		return pair[0], true
+	}
+	return pair[1], true
+}

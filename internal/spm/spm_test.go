@@ -170,3 +170,40 @@ func TestPeriods(t *testing.T) {
 		t.Error("day 20 refused")
 	}
 }
+
+// Every group has a jenis at each level; the setting decides the
+// rehabilitation services, the disaster's level the korban bencana one.
+func TestJenisFor(t *testing.T) {
+	for _, tt := range []struct {
+		p                   Penerima
+		panti, provinceWide bool
+		want                Jenis
+		ok                  bool
+	}{
+		{AnakTelantar, true, false, AnakDalamPanti, true},
+		{AnakTelantar, false, false, AnakLuarPanti, true},
+		{AnakTelantar, false, true, AnakLuarPanti, true}, // the disaster level does not matter here
+		{DisabilitasTelantar, true, false, DisabilitasDalamPanti, true},
+		{LansiaTelantar, false, false, LansiaLuarPanti, true},
+		{GelandanganPengemis, true, false, GepengDalamPanti, true},
+		{KorbanBencana, true, false, BencanaKabKota, true}, // sheltered in a panti, still the kab/kota's disaster
+		{KorbanBencana, false, true, BencanaProvinsi, true},
+		{"napza", false, false, "", false},
+		{"", true, false, "", false},
+	} {
+		got, ok := JenisFor(tt.p, tt.panti, tt.provinceWide)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("JenisFor(%s, panti %v, provinsi %v) = %s, %v; want %s, %v", tt.p, tt.panti, tt.provinceWide, got, ok, tt.want, tt.ok)
+		}
+		if s, _ := ServiceOf(got); ok && (s.Level == Provinsi) != (tt.p != KorbanBencana && tt.panti || tt.p == KorbanBencana && tt.provinceWide) {
+			t.Errorf("%s: level %s", got, s.Level)
+		}
+	}
+	for p := range jenisOf {
+		for _, panti := range []bool{false, true} {
+			if _, ok := JenisFor(p, panti, panti); !ok {
+				t.Errorf("%s has no jenis", p)
+			}
+		}
+	}
+}

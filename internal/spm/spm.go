@@ -239,3 +239,29 @@ func JenisFor(p Penerima, dalamPanti, bencanaProvinsi bool) (j Jenis, ok bool) {
 	}
 	return pair[1], true
 }
+
+// PenerimaOf is the group a case counts for: the ATENSI cluster of the case
+// decides (casework.Cluster values), except that of tuna sosial only
+// gelandangan and pengemis are named by PP 2/2018 Pasal 10, which the
+// person's PPKS categories tell (their registry.SPMCluster values, given as
+// categorySPM). Korban penyalahgunaan NAPZA and PPKS lainnya are served by
+// ATENSI but are no SPM group: ok is false.
+func PenerimaOf(cluster string, categorySPM []string) (Penerima, bool) {
+	switch cluster {
+	case "anak":
+		return AnakTelantar, true
+	case "disabilitas":
+		return DisabilitasTelantar, true
+	case "lansia":
+		return LansiaTelantar, true
+	case "bencana":
+		return KorbanBencana, true
+	case "tuna_sosial_kpo":
+		for _, c := range categorySPM {
+			if Penerima(c) == GelandanganPengemis {
+				return GelandanganPengemis, true
+			}
+		}
+	}
+	return "", false
+}

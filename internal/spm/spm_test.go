@@ -207,3 +207,29 @@ func TestJenisFor(t *testing.T) {
 		}
 	}
 }
+
+func TestPenerimaOf(t *testing.T) {
+	for _, tt := range []struct {
+		cluster    string
+		categories []string
+		want       Penerima
+		ok         bool
+	}{
+		{"anak", nil, AnakTelantar, true},
+		{"anak", []string{"disabilitas_telantar"}, AnakTelantar, true}, // the case's cluster decides
+		{"disabilitas", nil, DisabilitasTelantar, true},
+		{"lansia", []string{"lansia_telantar"}, LansiaTelantar, true},
+		{"bencana", nil, KorbanBencana, true},
+		{"tuna_sosial_kpo", []string{"gelandangan_pengemis"}, GelandanganPengemis, true},
+		{"tuna_sosial_kpo", []string{"", "gelandangan_pengemis"}, GelandanganPengemis, true},
+		{"tuna_sosial_kpo", nil, "", false},                        // a victim of trafficking: ATENSI, no SPM group
+		{"tuna_sosial_kpo", []string{"korban_bencana"}, "", false}, // the cluster says tuna sosial
+		{"napza", []string{"gelandangan_pengemis"}, "", false},
+		{"lainnya", []string{"anak_telantar"}, "", false},
+		{"", nil, "", false},
+	} {
+		if got, ok := PenerimaOf(tt.cluster, tt.categories); got != tt.want || ok != tt.ok {
+			t.Errorf("PenerimaOf(%s, %v) = %s, %v; want %s, %v", tt.cluster, tt.categories, got, ok, tt.want, tt.ok)
+		}
+	}
+}

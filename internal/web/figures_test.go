@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/demo"
-	"github.com/layan-id/layan/internal/i18n"
 	"github.com/layan-id/layan/internal/unit"
 )
 
@@ -228,28 +226,7 @@ func TestFiguresPage(t *testing.T) {
 
 // The messages the figures name exist in both languages.
 func TestFiguresCatalogKeys(t *testing.T) {
-	cat, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	keys := map[string]bool{}
-	for _, name := range []string{"figures.go", "../casework/figures.go"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range regexp.MustCompile(`"((?:figures|field|error)\.[a-z_.]+)"`).FindAllStringSubmatch(string(b), -1) {
-			keys[m[1]] = true
-		}
-	}
-	if len(keys) < 5 {
-		t.Fatalf("only %d keys found", len(keys))
-	}
-	for k := range keys {
-		for _, l := range i18n.Langs {
-			if !cat.Has(l, k) && !cat.Has(l, k+".other") {
-				t.Errorf("key %q missing in %s", k, l)
-			}
-		}
-	}
+	catalogKeys(t, keys, `"((?:figures|field|error)\.[a-z_.]+)"`, "figures.go", "../casework/figures.go")
+	expectKeys(t, keys, 5)
 }

@@ -183,23 +183,22 @@ func TestBulkCases(t *testing.T) {
 			if _, total, _, err := store.List(ctx, sup, casework.ListFilter{Open: true}); err != nil || total == 0 {
 				t.Errorf("supervisor's open cases: %d, %v", total, err)
 			}
-			tasks, _, err := store.Tasks(ctx, worker, time.Now())
-			if err != nil || len(tasks) == 0 {
-				t.Errorf("worker's tasks: %d, %v", len(tasks), err)
+			if work, err := store.Work(ctx, worker, time.Now()); err != nil || len(work.Tasks) == 0 {
+				t.Errorf("worker's tasks: %d, %v", len(work.Tasks), err)
 			}
 			// The supervisor's work view lists the oldest 20 submissions
 			// and says there are more; the Waiting list holds them all.
 			waiting := idsOf(t, d, `SELECT id FROM case_file WHERE unit_id = ? AND (assessment_review = 'diajukan'
 				OR plan_review = 'diajukan' OR termination_review = 'diajukan') ORDER BY id`, sup.UnitID)
-			tasks, more, err := store.Tasks(ctx, sup, time.Now())
+			work, err := store.Work(ctx, sup, time.Now())
 			var approve []int64
-			for _, k := range tasks {
+			for _, k := range work.Tasks {
 				if k.Kind == casework.TaskApprove {
 					approve = append(approve, k.ID)
 				}
 			}
-			if err != nil || len(waiting) <= 20 || !more || !slices.Equal(approve, waiting[:20]) {
-				t.Errorf("supervisor's approvals: %v (more %v, %v), want the first 20 of %d", approve, more, err, len(waiting))
+			if err != nil || len(waiting) <= 20 || !work.MoreApprovals || !slices.Equal(approve, waiting[:20]) {
+				t.Errorf("supervisor's approvals: %v (more %v, %v), want the first 20 of %d", approve, work.MoreApprovals, err, len(waiting))
 			}
 			items, total, _, err = store.List(ctx, sup, casework.ListFilter{Waiting: true, Size: 100})
 			if err != nil || total != min(len(waiting), casework.MaxListDepth) || len(items) != min(total, 100) ||
@@ -207,17 +206,18 @@ func TestBulkCases(t *testing.T) {
 				t.Errorf("waiting list: %d items of %d (%v), want %d newest first", len(items), total, err, len(waiting))
 			}
 			// Likewise the visits due: the unit's oldest 20, by day and id.
-			today := time.Now().AddDate(0, 6, 0).Format(time.DateOnly)
+			later := time.Now().AddDate(0, 6, 0)
+			today := later.In(time.FixedZone("WIB", 7*3600)).Format(time.DateOnly)
 			dueIDs := idsOf(t, d, `SELECT f.id FROM case_follow_up f JOIN case_file c ON c.id = f.case_id AND c.cycle = f.cycle
 				WHERE c.unit_id = ? AND c.stage = 'bimbingan_lanjut' AND f.done_on IS NULL AND f.due_on <= ? ORDER BY f.due_on, f.id`,
 				sup.UnitID, today)
-			due, more, err := store.DueFollowUps(ctx, sup, today)
+			work, err = store.Work(ctx, sup, later)
 			var got []int64
-			for _, f := range due {
+			for _, f := range work.FollowUps {
 				got = append(got, f.ID)
 			}
-			if err != nil || len(dueIDs) <= 20 || !more || !slices.Equal(got, dueIDs[:20]) {
-				t.Errorf("supervisor's visits due: %v (more %v, %v), want the first 20 of %d", got, more, err, len(dueIDs))
+			if err != nil || len(dueIDs) <= 20 || !work.MoreFollowUps || !slices.Equal(got, dueIDs[:20]) {
+				t.Errorf("supervisor's visits due: %v (more %v, %v), want the first 20 of %d", got, work.MoreFollowUps, err, len(dueIDs))
 			}
 
 			// The store takes the loaded cases on from where they stand.

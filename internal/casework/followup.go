@@ -209,18 +209,3 @@ type DueFollowUp struct {
 	PersonID   int64  `json:"person_id"`
 	PersonName string `json:"person_name"`
 }
-
-// DueFollowUps lists the visits due on or before today (YYYY-MM-DD) and
-// not yet recorded, oldest first (Work's visits): of a worker's team
-// cases, and for a supervisor also the oldest maxWaiting of their unit's,
-// with whether the unit has more.
-func (s *Store) DueFollowUps(ctx context.Context, u access.User, today string) ([]DueFollowUp, bool, error) {
-	if u.Role != access.Worker && u.Role != access.Supervisor {
-		return nil, false, apperr.New(apperr.Forbidden, "error.forbidden")
-	}
-	if _, err := time.Parse(dayLayout, today); err != nil {
-		return nil, false, apperr.BadParam("today", "field.date_format")
-	}
-	w, err := s.work(ctx, u, today)
-	return w.FollowUps, w.MoreFollowUps, err
-}

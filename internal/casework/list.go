@@ -184,15 +184,6 @@ const (
 	maxWaiting = 20
 )
 
-// Tasks lists u's work today (Work's tasks): for a worker (and a
-// supervisor's own team cases) the assessments due, plans to write and
-// returned documents; for a supervisor also the oldest maxWaiting
-// submissions of the unit waiting for approval, and whether more wait.
-func (s *Store) Tasks(ctx context.Context, u access.User, now time.Time) ([]Task, bool, error) {
-	w, err := s.Work(ctx, u, now)
-	return w.Tasks, w.MoreApprovals, err
-}
-
 // awaiting is the predicate of the partial index case_file_awaiting: a
 // document of the case waits for a supervisor.
 const awaiting = "(c.assessment_review = 'diajukan' OR c.plan_review = 'diajukan' OR c.termination_review = 'diajukan')"

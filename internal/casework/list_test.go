@@ -67,12 +67,12 @@ func TestTasks(t *testing.T) {
 		c := openCase(t, w)
 		kinds := func(u access.User) map[string]casework.Task {
 			t.Helper()
-			tasks, _, err := w.store.Tasks(ctx, u, w.now)
+			work, err := w.store.Work(ctx, u, w.now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			out := map[string]casework.Task{}
-			for _, k := range tasks {
+			for _, k := range work.Tasks {
 				if k.ID == c.ID {
 					out[k.Kind] = k
 				}
@@ -113,7 +113,7 @@ func TestTasks(t *testing.T) {
 		if _, ok := kinds(w.worker)[casework.TaskPlan]; !ok {
 			t.Errorf("worker: the plan to write is not listed")
 		}
-		if _, _, err := w.store.Tasks(ctx, w.makWkr, w.now); err != nil {
+		if _, err := w.store.Work(ctx, w.makWkr, w.now); err != nil {
 			t.Errorf("Makassar worker: %v", err)
 		}
 	})

@@ -79,10 +79,7 @@ func (s *Store) Work(ctx context.Context, u access.User, now time.Time) (Work, e
 	if u.UnitID == 0 || (u.Role != access.Worker && u.Role != access.Supervisor) {
 		return Work{}, errNoCases
 	}
-	return s.work(ctx, u, now.In(wib).Format(dayLayout))
-}
-
-func (s *Store) work(ctx context.Context, u access.User, today string) (Work, error) {
+	today := now.In(wib).Format(dayLayout)
 	w := Work{Tasks: []Task{}, FollowUps: []DueFollowUp{}}
 	rows, err := s.DB.Query(ctx, teamWork, today, u.ID)
 	if err != nil {

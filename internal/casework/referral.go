@@ -334,11 +334,8 @@ func (s *Store) AnswerReferral(ctx context.Context, actor audit.Actor, u access.
 				return err
 			}
 		}
-		if out, err = getReferral(ctx, tx, r.ID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Update, Entity: "case_referral",
-			EntityID: strconv.FormatInt(r.ID, 10), Region: c.Village, Before: r, After: out})
+		out, err = auditReferral(ctx, tx, actor, r, c.Village)
+		return err
 	})
 	return out, err
 }
@@ -433,11 +430,8 @@ func (s *Store) RecordReferralOutcome(ctx context.Context, actor audit.Actor, u 
 		if err := addEvent(ctx, tx, c.ID, now, actor, "referral_completed", c.Cycle, c.Stage, c.Stage, "", outcome); err != nil {
 			return err
 		}
-		if out, err = getReferral(ctx, tx, r.ID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Update, Entity: "case_referral",
-			EntityID: strconv.FormatInt(r.ID, 10), Region: c.Village, Before: r, After: out})
+		out, err = auditReferral(ctx, tx, actor, r, c.Village)
+		return err
 	})
 	return out, err
 }
@@ -845,4 +839,15 @@ func queryReferrals(ctx context.Context, q db.Q, where string, args ...any) ([]R
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// auditReferral reads referral r as a step left it and records the change
+// from before in the audit log, in the step's transaction.
+func auditReferral(ctx context.Context, tx *db.Tx, actor audit.Actor, before Referral, village wilayah.Code) (Referral, error) {
+	after, err := getReferral(ctx, tx, before.ID)
+	if err != nil {
+		return Referral{}, err
+	}
+	return after, audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Update, Entity: "case_referral",
+		EntityID: strconv.FormatInt(before.ID, 10), Region: village, Before: before, After: after})
 }

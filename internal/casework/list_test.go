@@ -51,6 +51,13 @@ func TestListScope(t *testing.T) {
 		if got, _ := ids(w.sup, casework.ListFilter{Open: true}); len(got) != 2 {
 			t.Errorf("open: %v", got)
 		}
+		// The count comes with the page; past the end it is counted alone.
+		if got, total := ids(w.worker, casework.ListFilter{Size: 1, Page: 2}); len(got) != 1 || got[0] != first.ID || total != 2 {
+			t.Errorf("page 2 of 1: %v (total %d)", got, total)
+		}
+		if got, total := ids(w.worker, casework.ListFilter{Size: 1, Page: 5}); len(got) != 0 || total != 2 {
+			t.Errorf("a page past the end: %v (total %d), want none of 2", got, total)
+		}
 		if got, _ := ids(w.makWkr, casework.ListFilter{}); len(got) != 0 {
 			t.Errorf("Makassar: %v", got)
 		}

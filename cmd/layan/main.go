@@ -6,6 +6,7 @@
 //	layan user reset-password|deactivate|activate NAME
 //	layan token create --user NAME [--name LABEL]
 //	layan demo [--people N] [--cases N] [--unit ID] [--seed S]  load synthetic people and cases
+//	layan spm verify [--repair] [--json]          recompute the SPM figures and compare
 //	layan version
 //
 // Configuration comes from flags and the environment: LAYAN_DB (default
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return tokenCmd(ctx, args, getenv, stdout)
 	case "demo":
 		return demoCmd(ctx, args, getenv, stdout, stderr)
+	case "spm":
+		return spmCmd(ctx, args, getenv, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "layan", version)
 		return nil
@@ -69,6 +72,7 @@ const usage = `Penggunaan / usage:
   layan token create --user NAME [--name LABEL]
   layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N]
                                                muat orang dan kasus sintetis / load synthetic people and cases
+  layan spm verify [--repair] [--json]         hitung ulang angka SPM dan bandingkan / recompute and compare SPM figures
   layan version
 
 Lingkungan / environment:

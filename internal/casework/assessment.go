@@ -204,8 +204,19 @@ func approveAssessment(ctx context.Context, tx *db.Tx, c Case, _ State, now time
 	if err != nil {
 		return err
 	}
+	rehab := a.NeedsRehab != nil && *a.NeedsRehab
 	_, err = tx.Exec(ctx, "UPDATE case_file SET assessed_at = ?, needs_rehab = ?, risk = ? WHERE id = ?",
-		now, a.NeedsRehab != nil && *a.NeedsRehab, string(a.Risk), c.ID)
+		now, rehab, string(a.Risk), c.ID)
+	if err != nil {
+		return err
+	}
+	// The SPM group is fixed now: Y counts the person as assessed.
+	cats, err := categorySPM(ctx, tx, c.PersonID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, "UPDATE case_assessment SET spm_penerima = ? WHERE case_id = ? AND cycle = ?",
+		string(penerimaFor(c.Cluster, rehab, cats)), c.ID, c.Cycle)
 	return err
 }
 

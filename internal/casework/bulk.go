@@ -53,6 +53,7 @@ import (
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -222,7 +223,7 @@ func BulkCases(ctx context.Context, d *db.DB, o BulkCaseOptions) (BulkCaseResult
 		}
 	}
 	if err := db.Analyze(ctx, l.dialect, conn, "app_user", "case_file", "case_team", "case_event", "case_assessment",
-		"case_plan", "case_plan_item", "case_service", "case_follow_up"); err != nil {
+		"case_plan", "case_plan_item", "case_service", "case_follow_up", "spm_episode", "spm_tally"); err != nil {
 		return res, err
 	}
 	res.Elapsed = time.Since(start)
@@ -555,6 +556,18 @@ func (l *caseLoader) batch(ctx context.Context, from int, cases []int32) error {
 		if err := l.insert(ctx, tx, tb); err != nil {
 			return fmt.Errorf("casework: bulk cases: %s: %w", tb.name, db.Err(err))
 		}
+	}
+	// The SPM figures of the new cases, as their steps would have kept them.
+	lo, hi := slices.Min(caseIDs), slices.Max(caseIDs)
+	eps, err := deriveEpisodes(ctx, q, lo, hi)
+	if err != nil {
+		return err
+	}
+	err = spm.SyncRange(ctx, q, lo, hi, eps, func(table string, cols []string, rows [][]any) error {
+		return db.BulkInsert(ctx, l.dialect, l.conn, tx, table, cols, rows)
+	})
+	if err != nil {
+		return fmt.Errorf("casework: bulk cases: SPM figures: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return db.Err(err)
@@ -1004,7 +1017,7 @@ func newCaseTables() *caseTables {
 			"cycle", "stage_before", "stage_after", "reason", "note", "case_version"}},
 		assessments: rowTable{name: "case_assessment", cols: []string{"case_id", "cycle", "domains", "risks", "needs",
 			"components", "risk", "conference_on", "conference_with", "conference_notes", "needs_rehab", "conclusion",
-			"updated_by", "updated_at", "version"}},
+			"updated_by", "updated_at", "version", "spm_penerima"}},
 		plans: rowTable{name: "case_plan", cols: []string{"id", "case_id", "cycle", "number", "goals", "review",
 			"approved_at", "updated_by", "updated_at", "version"}},
 		items: rowTable{name: "case_plan_item", cols: []string{"plan_id", "line", "need", "component", "quantity",
@@ -1076,7 +1089,7 @@ func (t *caseTables) add(s caseSpec, id int64, w, sup syntheticUser, u loadUnit,
 	}
 	t.assessments.add(id, 1, findingsOf[s.cluster], risks, join(s.needs), join(comps), string(s.risk), s.conference,
 		"Pekerja sosial, supervisor, pendamping", "Kebutuhan dan komponen ATENSI disepakati.", true,
-		"Memerlukan rehabilitasi sosial dasar.", w.id, s.assessAt, 1)
+		"Memerlukan rehabilitasi sosial dasar.", w.id, s.assessAt, 1, string(penerimaFor(s.cluster, s.assessment == Approved, nil)))
 	if s.plan == None {
 		return
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
 	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/synth"
 )
 
@@ -106,6 +107,17 @@ func TestBulkCases(t *testing.T) {
 				t.Errorf("%d cases opened before the case with the id before theirs", got)
 			}
 
+			// The SPM figures of the loaded cases are those their steps
+			// would have kept: a full recompute agrees, and some are met.
+			ix, _ := dbtest.Regions()
+			store := &casework.Store{DB: d, People: &registry.Store{DB: d, Regions: ix}}
+			if c, err := spm.Verify(ctx, d, store, nil); err != nil || !c.Agrees() || c.Episodes == 0 {
+				t.Errorf("SPM after the load: %+v, %v", c, err)
+			}
+			if got := count(t, d, "SELECT COUNT(*) FROM spm_episode WHERE met_on <> ''"); got == 0 {
+				t.Errorf("no loaded case had its needs met")
+			}
+
 			worker, sup := user(t, d, casework.SyntheticUsername(unit, 1)), user(t, d, casework.SyntheticUsername(unit, 0))
 			if sup.Role != access.Supervisor || worker.Role != access.Worker || worker.UnitID != unit || !worker.Active {
 				t.Fatalf("accounts %+v %+v", worker, sup)
@@ -118,8 +130,6 @@ func TestBulkCases(t *testing.T) {
 				}
 			}
 
-			ix, _ := dbtest.Regions()
-			store := &casework.Store{DB: d, People: &registry.Store{DB: d, Regions: ix}}
 			rows, err := d.Query(ctx, "SELECT id, worker_id FROM case_file ORDER BY id")
 			if err != nil {
 				t.Fatal(err)

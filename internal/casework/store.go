@@ -26,6 +26,9 @@ type Case struct {
 	Setting  Setting      `json:"setting"`
 	Source   Source       `json:"source"`
 	Risk     Risk         `json:"risk"`
+	// DisasterLevel is, for a korban bencana case, the level leading the
+	// response; empty means the kab/kota's (spm.JenisFor).
+	DisasterLevel DisasterLevel `json:"disaster_level,omitempty"`
 	State
 	Cycle          int        `json:"cycle"`
 	WorkerID       int64      `json:"worker_id,omitempty"`
@@ -83,6 +86,9 @@ type OpenInput struct {
 	Source   string `json:"source"`
 	Risk     string `json:"risk"`
 	Note     string `json:"note"`
+	// DisasterLevel is for korban bencana cases only: "provinsi" when the
+	// province leads the response, "kabkota" or empty otherwise.
+	DisasterLevel string `json:"disaster_level"`
 }
 
 const maxNote = 2000
@@ -106,6 +112,12 @@ func (in OpenInput) validate() apperr.Fields {
 	}
 	if len([]rune(in.Note)) > maxNote {
 		f.Add("note", "field.too_long", maxNote)
+	}
+	switch {
+	case !DisasterLevel(in.DisasterLevel).Valid():
+		f.Add("disaster_level", "case.disaster_level_unknown")
+	case in.DisasterLevel != "" && Cluster(in.Cluster) != ClusterBencana:
+		f.Add("disaster_level", "case.disaster_level_bencana_only")
 	}
 	return f
 }
@@ -145,10 +157,11 @@ func (s *Store) Open(ctx context.Context, actor audit.Actor, u access.User, in O
 		now := s.now()
 		var id int64
 		err := tx.QueryRow(ctx, `INSERT INTO case_file (person_id, unit_id, village_code, regency_code, province_code,
-			cluster, setting, source, risk, stage, worker_id, opened_at, emergency_until, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+			cluster, setting, source, risk, stage, worker_id, opened_at, emergency_until, created_at, updated_at, version,
+			disaster_level)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
 			in.PersonID, u.UnitID, village, string(v.Parent().Parent()), string(v.Province()), in.Cluster, in.Setting,
-			in.Source, in.Risk, string(PendekatanAwal), u.ID, now, now.Add(s.window()), now, now).Scan(&id)
+			in.Source, in.Risk, string(PendekatanAwal), u.ID, now, now.Add(s.window()), now, now, in.DisasterLevel).Scan(&id)
 		if err != nil {
 			return db.Err(err)
 		}
@@ -183,7 +196,7 @@ func addEvent(ctx context.Context, q db.Q, caseID int64, at time.Time, actor aud
 
 const caseColumns = `id, person_id, unit_id, village_code, cluster, setting, source, risk, stage, assessment_review,
 	plan_review, plan_in_force, termination_review, termination_reason, cycle, worker_id, opened_at, emergency_until,
-	closed_at, assessed_at, planned_at, needs_rehab, created_at, updated_at, version`
+	closed_at, assessed_at, planned_at, needs_rehab, created_at, updated_at, version, disaster_level`
 
 func getCase(ctx context.Context, q db.Q, id int64) (Case, error) {
 	var c Case
@@ -193,7 +206,7 @@ func getCase(ctx context.Context, q db.Q, id int64) (Case, error) {
 	err := q.QueryRow(ctx, "SELECT "+caseColumns+" FROM case_file WHERE id = ?", id).Scan(&c.ID, &c.PersonID, &c.UnitID,
 		&c.Village, &c.Cluster, &c.Setting, &c.Source, &c.Risk, &c.Stage, &c.Assessment, &c.Plan, &c.PlanInForce,
 		&c.Termination, &c.TerminationReason, &c.Cycle, &worker, &c.OpenedAt, &c.EmergencyUntil, &closed,
-		&assessed, &planned, &rehab, &c.CreatedAt, &c.UpdatedAt, &c.Version)
+		&assessed, &planned, &rehab, &c.CreatedAt, &c.UpdatedAt, &c.Version, &c.DisasterLevel)
 	if err != nil {
 		return Case{}, db.Err(err)
 	}
@@ -403,6 +416,11 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 			note = strings.TrimSpace(*st.summary + "\n" + note)
 		}
 		if err := addEvent(ctx, tx, id, now, actor, string(e.Action), cycle, c.Stage, next.Stage, e.Reason, note); err != nil {
+			return err
+		}
+		// Every step may change what the case counts in the SPM; the
+		// count reads the approvals and closures from the timeline.
+		if err := syncSPM(ctx, tx, id); err != nil {
 			return err
 		}
 		if out, err = getCase(ctx, tx, id); err != nil {

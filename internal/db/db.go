@@ -290,3 +290,54 @@ func Contains(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
+
+// ReadSnapshot runs fn on one consistent view of the database that does not
+// hold writers back: a read-only REPEATABLE READ transaction on PostgreSQL,
+// a deferred transaction on SQLite (a WAL reader sees the database as of its
+// first read). For long reads whose parts must add up, such as
+// `layan spm verify` comparing every case with the stored tallies while the
+// service keeps running.
+func (d *DB) ReadSnapshot(ctx context.Context, fn func(q Q) error) error {
+	if d.dialect == Postgres {
+		stx, err := d.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return normalise(err)
+		}
+		defer stx.Rollback()
+		return fn(&Tx{tx: stx, dialect: d.dialect})
+	}
+	// BeginTx would take the write lock (_txlock=immediate), so the
+	// transaction is begun by hand on a connection of its own.
+	conn, err := d.sql.Conn(ctx)
+	if err != nil {
+		return normalise(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		return normalise(err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	return fn(connQ{conn: conn, dialect: d.dialect})
+}
+
+// connQ is a connection as a Q.
+type connQ struct {
+	conn    *sql.Conn
+	dialect Dialect
+}
+
+func (q connQ) Dialect() Dialect { return q.dialect }
+
+func (q connQ) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r, err := q.conn.ExecContext(ctx, Rebind(q.dialect, query), args...)
+	return r, normalise(err)
+}
+
+func (q connQ) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r, err := q.conn.QueryContext(ctx, Rebind(q.dialect, query), args...)
+	return r, normalise(err)
+}
+
+func (q connQ) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.conn.QueryRowContext(ctx, Rebind(q.dialect, query), args...)
+}

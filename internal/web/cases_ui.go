@@ -351,7 +351,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := casework.OpenInput{Cluster: f.Get("cluster"), Setting: f.Get("setting"), Source: f.Get("source"),
-		Risk: f.Get("risk"), Note: f.Get("note")}
+		Risk: f.Get("risk"), Note: f.Get("note"), DisasterLevel: f.Get("disaster_level")}
 	in.PersonID, _ = strconv.ParseInt(f.Get("person_id"), 10, 64)
 	c, err := s.cases.Open(r.Context(), actor(r), caseUser(r), in)
 	if err == nil {

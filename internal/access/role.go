@@ -58,6 +58,16 @@ const (
 	// and national viewers, who see aggregates of their region, a unit's
 	// counts without the workers (casework.FiguresReachOf).
 	ReadCaseFigures Permission = "cases.figures"
+	// ReadSPM is the SPM achievement of the user's region and the regions
+	// within it: counts only, no person (issue 6).
+	ReadSPM Permission = "spm.read"
+	// EnterSPM is entering a region's own figures: the aggregates of a
+	// region without casework in layan, and later its report.
+	EnterSPM Permission = "spm.enter"
+	// ManageSPMCatalog is editing the SPM catalog: the versions of the
+	// standard goods and services per jenis (Permensos 9/2018 and what
+	// replaces it). One deployment-wide truth, so admins only.
+	ManageSPMCatalog Permission = "spm.catalog"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
@@ -65,10 +75,10 @@ const (
 var grants = map[Role][]Permission{
 	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
 	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadCaseFigures},
-	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures},
-	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures},
-	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures},
+	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM},
+	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
+	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog},
 }
 
 // Can reports whether role r holds permission p.

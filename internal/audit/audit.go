@@ -35,6 +35,7 @@ const (
 	Reset      = "password_reset"
 	TokenNew   = "token_create"
 	TokenDrop  = "token_revoke"
+	Delete     = "delete"
 	// Read is the opening of a person's full record: personal data, whose
 	// every reader is recorded (UU 27/2022).
 	Read = "read"

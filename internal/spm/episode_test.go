@@ -2,6 +2,9 @@ package spm
 
 import (
 	"testing"
+	"time"
+
+	"github.com/layan-id/layan/internal/apperr"
 )
 
 // A worked example of a kab/kota's anak luar panti over two years: who is
@@ -87,5 +90,39 @@ func TestEpisodeTalliesRefuses(t *testing.T) {
 	// it, but the quarter is what counts).
 	if _, err := (Episode{AssessedOn: "2026-05-01", MetOn: "2026-04-02"}).Tallies(); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestPeriodFor(t *testing.T) {
+	today := time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		year, quarter int
+		want          Period
+		field         string
+	}{
+		{2026, 0, Period{2026, 4}, ""},
+		{2026, 3, Period{2026, 3}, ""},
+		{2025, 0, Period{2025, 4}, ""},
+		{2018, 1, Period{2018, 1}, ""},
+		{2017, 0, Period{}, "year"},
+		{2027, 1, Period{}, "year"},
+		{2026, 5, Period{}, "quarter"},
+		{2026, -1, Period{}, "quarter"},
+	} {
+		got, err := PeriodFor(tc.year, tc.quarter, today)
+		if tc.field == "" {
+			if err != nil || got != tc.want {
+				t.Errorf("%d Q%d: %v, %v; want %v", tc.year, tc.quarter, got, err, tc.want)
+			}
+			continue
+		}
+		if e := apperr.As(err); e == nil || !apperr.Fields(e.Fields).Has(tc.field) {
+			t.Errorf("%d Q%d: %v, want an error on %s", tc.year, tc.quarter, err, tc.field)
+		}
+	}
+	// In the first quarter, the second has not begun.
+	jan := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	if _, err := PeriodFor(2026, 2, jan); err == nil {
+		t.Error("a quarter not yet begun was taken")
 	}
 }

@@ -98,7 +98,8 @@ func ServicesOf(l Level) []Service {
 // assessed as needing the service, X those of them whose assessed basic
 // needs were all met in the budget year (Permensos 9/2018 Lampiran I).
 type Count struct {
-	X, Y int
+	X int `json:"x"`
+	Y int `json:"y"`
 }
 
 // Errors of a count that cannot be one.

@@ -79,6 +79,11 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	// and as aggregates the roles that see their region's (figures_test.go
 	// checks which unit each may name).
 	access.ReadCaseFigures: {access.Supervisor, access.Planner, access.Verifier, access.National, access.Admin},
+	// SPM achievement, counts only: the roles that see their region's
+	// aggregates (spm_test.go checks which region each may name); its
+	// planner enters a region's own figures.
+	access.ReadSPM:  {access.Planner, access.Verifier, access.National, access.Admin},
+	access.EnterSPM: {access.Planner},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -228,6 +233,15 @@ var requests = map[string]request{
 	// A unit's case figures: a unit the caller may name (figures_test.go).
 	"GET /case-figures":        {queryOf: figuresQueryOf},
 	"GET /api/v1/case-figures": {queryOf: figuresQueryOf},
+
+	// SPM: a region in the caller's reach (spm_test.go); the demo planner
+	// of Kota Salatiga enters an aggregate, then removes it.
+	"GET /api/v1/spm/achievements": {queryOf: spmQueryOf},
+	"PUT /api/v1/spm/aggregates": {body: func(fx *fixture, a actor, _ string) any {
+		return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": thisYear(), "quarter": 1,
+			"x": 3, "y": 5, "source": "Rekap manual Dinas Sosial"}
+	}},
+	"DELETE /api/v1/spm/aggregates": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
 
 	"POST /login": {fresh: true, body: func(fx *fixture, a actor, _ string) any {
 		acc := fx.h.accounts[a.key]

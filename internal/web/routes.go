@@ -153,6 +153,10 @@ func (s *Server) Routes() []Route {
 		api("POST", "/referrals/{id}/answer", access.ManageCases, s.apiReferralAnswer),
 		api("POST", "/referrals/{id}/outcome", access.ManageCases, s.apiReferralOutcome),
 		api("GET", "/case-figures", access.ReadCaseFigures, s.apiCaseFigures),
+		// SPM achievement and a region's own figures (spm.go).
+		api("GET", "/spm/achievements", access.ReadSPM, s.apiSPMAchievements),
+		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
+		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
 		// An outside agency's referral link: the token is the key.
 		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
 		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),

@@ -18,6 +18,7 @@ import (
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/i18n"
 	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -51,6 +52,7 @@ type Server struct {
 	regions *wilayah.Index
 	people  *registry.Store
 	cases   *casework.Store
+	spm     *spm.Store
 	cat     *i18n.Catalog
 	log     *slog.Logger
 	pages   *pages
@@ -76,6 +78,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
 	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir, EmergencyWindow: cfg.EmergencyWindow}
+	s.spm = &spm.Store{DB: d, Regions: regions}
 	s.metrics = newMetrics(d)
 	return s, nil
 }

@@ -1,0 +1,487 @@
+package spm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/audit"
+	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/wilayah"
+)
+
+// Store reads the achievement of regions and keeps the aggregates regions
+// enter themselves.
+type Store struct {
+	DB      *db.DB
+	Regions *wilayah.Index
+	// Weights and Bands are the index settings (domain.md §3 ✘); zero
+	// values mean DefaultWeights and DefaultBands.
+	Weights Weights
+	Bands   []Band
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Store) weights() Weights {
+	if s.Weights == (Weights{}) {
+		return DefaultWeights
+	}
+	return s.Weights
+}
+
+func (s *Store) bands() []Band {
+	if len(s.Bands) == 0 {
+		return DefaultBands
+	}
+	return s.Bands
+}
+
+// Figure is one jenis of a region in a period: the count the casework
+// keeps live, the aggregate the region entered (if any), and the one that
+// counts, with its capaian.
+type Figure struct {
+	Jenis Jenis  `json:"jenis"`
+	Name  string `json:"name"`
+	// X and Y count (Source says whose): the aggregate where the region
+	// entered one, else the casework's.
+	X       int      `json:"x"`
+	Y       int      `json:"y"`
+	Capaian *float64 `json:"capaian"` // nil when Y = 0
+	Gap     int      `json:"gap"`     // people still to serve: Y − X
+	Source  string   `json:"source"`  // "casework" or "aggregate"
+	// Casework is what the case records give; Aggregate what was entered,
+	// nil if nothing; Difference the aggregate less the casework where
+	// both exist, so a region sees what its records lack.
+	Casework   Count       `json:"casework"`
+	Aggregate  *Aggregate  `json:"aggregate"`
+	Difference *Difference `json:"difference"`
+}
+
+// Difference is an aggregate less the casework's count.
+type Difference struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+}
+
+// Achievement is a region's SPM achievement in a period: its five jenis,
+// its index and label.
+type Achievement struct {
+	Region     wilayah.Code `json:"region"`
+	RegionName string       `json:"region_name"`
+	Level      Level        `json:"level"`
+	Year       int          `json:"year"`
+	Quarter    int          `json:"quarter"`
+	From       string       `json:"from"`
+	To         string       `json:"to"`
+	Jenis      []Figure     `json:"jenis"`
+	Index      *float64     `json:"index"` // nil when no jenis has anyone to serve
+	Label      string       `json:"label"` // empty when there is no index
+	Weights    Weights      `json:"weights"`
+}
+
+// Aggregate is an X and Y a region entered itself.
+type Aggregate struct {
+	X         int       `json:"x"`
+	Y         int       `json:"y"`
+	Source    string    `json:"source"`
+	Note      string    `json:"note"`
+	EnteredBy int64     `json:"entered_by,omitempty"`
+	EnteredAt time.Time `json:"entered_at"`
+	Version   int       `json:"version"`
+}
+
+// MarshalJSON names the weights' fields the way the API does.
+func (w Weights) MarshalJSON() ([]byte, error) {
+	return fmt.Appendf(nil, `{"penerima":%s,"mutu":%s}`, strconv.FormatFloat(w.Penerima, 'f', -1, 64),
+		strconv.FormatFloat(w.Mutu, 'f', -1, 64)), nil
+}
+
+// LevelOf is the level whose jenis a region owes: a province's or a
+// kab/kota's; ok is false for a kecamatan or desa.
+func LevelOf(c wilayah.Code) (Level, bool) {
+	switch c.Level() {
+	case wilayah.Province:
+		return Provinsi, true
+	case wilayah.Regency:
+		return KabKota, true
+	}
+	return "", false
+}
+
+// Reads reports whether user u may read the SPM figures of region c: their
+// own region and those within it (a province's planner reads its kab/kota,
+// a kab/kota's planner no other region), every region for a national
+// viewer or an admin of the whole deployment.
+func Reads(u access.User, c wilayah.Code) bool {
+	return u.Role.Can(access.ReadSPM) && u.Scope().CoversRegion(c)
+}
+
+var errNoRegion = apperr.New(apperr.NotFound, "spm.region_not_found")
+
+// region checks a region code the API was given and the user's reach.
+func (s *Store) region(u access.User, code string) (wilayah.Region, error) {
+	c, err := wilayah.ParseCode(code)
+	if err != nil {
+		return wilayah.Region{}, apperr.BadParam("region", "spm.region_invalid")
+	}
+	r, ok := s.Regions.Get(c)
+	if !ok {
+		return wilayah.Region{}, errNoRegion
+	}
+	if _, ok := LevelOf(c); !ok {
+		return wilayah.Region{}, apperr.BadParam("region", "spm.region_level")
+	}
+	if !Reads(u, c) {
+		// As if it did not exist: a kab/kota planner learns nothing of
+		// another region.
+		return wilayah.Region{}, errNoRegion
+	}
+	return r, nil
+}
+
+// PeriodFor is the period a request for year (and quarter, 0 for the
+// latest) means today: a past year's fourth quarter, the current year's
+// current quarter. A quarter that has not begun is refused.
+func PeriodFor(year, quarter int, today time.Time) (Period, error) {
+	now := Period{Year: today.Year(), Quarter: (int(today.Month())-1)/3 + 1}
+	var f apperr.Fields
+	p := Period{Year: year, Quarter: quarter}
+	if quarter == 0 {
+		p.Quarter = 4
+		if year == now.Year {
+			p.Quarter = now.Quarter
+		}
+	}
+	switch {
+	case year < 2018 || year > now.Year:
+		f.Add("year", "spm.year_range", now.Year)
+	case quarter < 0 || quarter > 4:
+		f.Add("quarter", "spm.quarter_range")
+	case p.Year == now.Year && p.Quarter > now.Quarter:
+		f.Add("quarter", "spm.quarter_future")
+	}
+	return p, f.Err()
+}
+
+// Achievement reads a region's achievement for a period, as user u may.
+func (s *Store) Achievement(ctx context.Context, u access.User, code string, year, quarter int) (Achievement, error) {
+	r, err := s.region(u, code)
+	if err != nil {
+		return Achievement{}, err
+	}
+	p, err := PeriodFor(year, quarter, s.now())
+	if err != nil {
+		// A query's parameter, not a form's field: 400.
+		fe := apperr.As(err).Fields[0]
+		return Achievement{}, apperr.BadParam(fe.Field, fe.Key, fe.Args...)
+	}
+	out, err := s.achievements(ctx, []wilayah.Region{r}, p)
+	if err != nil {
+		return Achievement{}, err
+	}
+	return out[0], nil
+}
+
+// achievements reads the achievement of regions of one level for p: one
+// statement for the casework's counts and one for the aggregates.
+func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Period) ([]Achievement, error) {
+	if len(regions) == 0 {
+		return nil, nil
+	}
+	level, _ := LevelOf(regions[0].Code)
+	codes := make([]any, len(regions))
+	for i, r := range regions {
+		codes[i] = string(r.Code)
+	}
+	in := strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")
+	type key struct {
+		region string
+		jenis  Jenis
+	}
+	counts := map[key]Count{}
+	args := append([]any{p.Year}, codes...)
+	args = append(args, p.Year, p.Year, p.Quarter)
+	rows, err := s.DB.Query(ctx, `SELECT region_code, jenis, SUM(y_in - y_out),
+		SUM(CASE WHEN year = ? THEN x_in ELSE 0 END)
+		FROM spm_tally WHERE region_code IN (`+in+`) AND (year < ? OR (year = ? AND quarter <= ?))
+		GROUP BY region_code, jenis`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k key
+		var c Count
+		if err := rows.Scan(&k.region, &k.jenis, &c.Y, &c.X); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		counts[k] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	aggs := map[key]*Aggregate{}
+	args = append(append([]any{}, codes...), p.Year, p.Quarter)
+	rows, err = s.DB.Query(ctx, `SELECT region_code, jenis, x, y, source, note, entered_by, entered_at, version
+		FROM spm_aggregate WHERE region_code IN (`+in+`) AND year = ? AND quarter = ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k key
+		var a Aggregate
+		var by *int64
+		if err := rows.Scan(&k.region, &k.jenis, &a.X, &a.Y, &a.Source, &a.Note, &by, &a.EnteredAt, &a.Version); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if by != nil {
+			a.EnteredBy = *by
+		}
+		a.EnteredAt = a.EnteredAt.UTC()
+		aggs[k] = &a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	w := s.weights()
+	out := make([]Achievement, len(regions))
+	for i, r := range regions {
+		a := Achievement{Region: r.Code, RegionName: r.Name, Level: level, Year: p.Year, Quarter: p.Quarter,
+			From: p.From(), To: p.To(), Jenis: []Figure{}, Weights: w}
+		var used []Count
+		for _, svc := range ServicesOf(level) {
+			k := key{string(r.Code), svc.Jenis}
+			f := Figure{Jenis: svc.Jenis, Name: svc.Name, Casework: counts[k], Source: "casework"}
+			c := f.Casework
+			if ag := aggs[k]; ag != nil {
+				f.Aggregate, f.Source = ag, "aggregate"
+				f.Difference = &Difference{X: ag.X - c.X, Y: ag.Y - c.Y}
+				c = Count{X: ag.X, Y: ag.Y}
+			}
+			f.X, f.Y, f.Gap = c.X, c.Y, c.Gap()
+			if v, err := c.Capaian(); err == nil {
+				f.Capaian = &v
+			} else if !errors.Is(err, ErrNoNeed) {
+				return nil, fmt.Errorf("spm: %s %s: %w", r.Code, svc.Jenis, err)
+			}
+			used = append(used, c)
+			a.Jenis = append(a.Jenis, f)
+		}
+		idx, ok, err := Index(used, 0, w)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			a.Index = &idx
+			a.Label = Label(idx, s.bands())
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+// AggregateInput is an X and Y a region enters for one jenis and quarter,
+// cumulative from 1 January (as e-SPM takes them). Version is the stored
+// entry's version being replaced, 0 for a new one.
+type AggregateInput struct {
+	Region  string `json:"region"`
+	Jenis   string `json:"jenis"`
+	Year    int    `json:"year"`
+	Quarter int    `json:"quarter"`
+	X       *int   `json:"x"`
+	Y       *int   `json:"y"`
+	Source  string `json:"source"`
+	Note    string `json:"note"`
+	Version int    `json:"version"`
+}
+
+const (
+	maxSource = 300
+	maxNote   = 2000
+	// maxPeople bounds a count: more than Indonesia's population is a typing error.
+	maxPeople = 300_000_000
+)
+
+func (in *AggregateInput) check(level Level, today time.Time) apperr.Fields {
+	var f apperr.Fields
+	in.Source, in.Note = strings.TrimSpace(in.Source), strings.TrimSpace(in.Note)
+	if svc, ok := ServiceOf(Jenis(in.Jenis)); !ok || svc.Level != level {
+		f.Add("jenis", "spm.jenis_not_of_level")
+	}
+	if in.Quarter == 0 {
+		f.Add("quarter", "spm.quarter_range")
+	} else if _, err := PeriodFor(in.Year, in.Quarter, today); err != nil {
+		for _, fe := range apperr.As(err).Fields {
+			f.Add(fe.Field, fe.Key, fe.Args...)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		n    *int
+	}{{"x", in.X}, {"y", in.Y}} {
+		switch {
+		case v.n == nil:
+			f.Add(v.name, "field.required")
+		case *v.n < 0:
+			f.Add(v.name, "spm.count_negative")
+		case *v.n > maxPeople:
+			f.Add(v.name, "spm.count_too_large")
+		}
+	}
+	if in.X != nil && in.Y != nil && *in.X >= 0 && *in.Y >= 0 && *in.X > *in.Y {
+		f.Add("y", "spm.y_below_x")
+	}
+	if in.Source == "" {
+		f.Add("source", "field.required")
+	} else if len([]rune(in.Source)) > maxSource {
+		f.Add("source", "field.too_long", maxSource)
+	}
+	if len([]rune(in.Note)) > maxNote {
+		f.Add("note", "field.too_long", maxNote)
+	}
+	return f
+}
+
+// enters checks that u enters the figures of region c: a planner of
+// exactly that region (a province's planner does not enter its kab/kota's).
+func enters(u access.User, c wilayah.Code) error {
+	if !u.Role.Can(access.EnterSPM) {
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	if u.Region != c {
+		return apperr.New(apperr.Forbidden, "spm.not_your_region")
+	}
+	return nil
+}
+
+// EnterAggregate stores (or replaces, at the version given) the X and Y a
+// region entered for a jenis and quarter, audited.
+func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.User, in AggregateInput) (Aggregate, error) {
+	r, err := s.region(u, in.Region)
+	if err != nil {
+		return Aggregate{}, err
+	}
+	if err := enters(u, r.Code); err != nil {
+		return Aggregate{}, err
+	}
+	level, _ := LevelOf(r.Code)
+	if err := in.check(level, s.now()).Err(); err != nil {
+		return Aggregate{}, err
+	}
+	var out Aggregate
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := getAggregate(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			before = nil
+		case err != nil:
+			return err
+		}
+		current := 0
+		if before != nil {
+			current = before.Version
+		}
+		if current != in.Version {
+			e := apperr.New(apperr.Conflict, "spm.aggregate_stale")
+			e.Code = "stale_version"
+			return e
+		}
+		now := db.Now()
+		if before == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO spm_aggregate (region_code, jenis, year, quarter, province_code, x, y, source, note,
+				entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+				string(r.Code), in.Jenis, in.Year, in.Quarter, string(r.Code.Province()), *in.X, *in.Y, in.Source, in.Note, u.ID, now)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE spm_aggregate SET x = ?, y = ?, source = ?, note = ?, entered_by = ?, entered_at = ?,
+				version = version + 1 WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ? AND version = ?`,
+				*in.X, *in.Y, in.Source, in.Note, u.ID, now, string(r.Code), in.Jenis, in.Year, in.Quarter, current)
+		}
+		if err != nil {
+			return db.Err(err)
+		}
+		after, err := getAggregate(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
+		if err != nil {
+			return err
+		}
+		out = *after
+		entry := audit.Entry{Action: audit.Update, Entity: "spm_aggregate", EntityID: aggregateID(r.Code, in.Jenis, in.Year, in.Quarter),
+			Region: r.Code, After: after}
+		if before == nil {
+			entry.Action = audit.Create
+		} else {
+			entry.Before = before
+		}
+		return audit.Record(ctx, tx, actor, entry)
+	})
+	return out, err
+}
+
+// DeleteAggregate removes an entered aggregate (at its version): the
+// casework's count applies again.
+func (s *Store) DeleteAggregate(ctx context.Context, actor audit.Actor, u access.User, region, jenis string, year, quarter, version int) error {
+	r, err := s.region(u, region)
+	if err != nil {
+		return err
+	}
+	if err := enters(u, r.Code); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		before, err := getAggregate(ctx, tx, r.Code, jenis, year, quarter)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			e := apperr.New(apperr.Conflict, "spm.aggregate_stale")
+			e.Code = "stale_version"
+			return e
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM spm_aggregate WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?",
+			string(r.Code), jenis, year, quarter); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Delete, Entity: "spm_aggregate",
+			EntityID: aggregateID(r.Code, jenis, year, quarter), Region: r.Code, Before: before})
+	})
+}
+
+func aggregateID(c wilayah.Code, jenis string, year, quarter int) string {
+	return fmt.Sprintf("%s/%s/%d-TW%d", c, jenis, year, quarter)
+}
+
+func getAggregate(ctx context.Context, q db.Q, c wilayah.Code, jenis string, year, quarter int) (*Aggregate, error) {
+	var a Aggregate
+	var by *int64
+	err := q.QueryRow(ctx, `SELECT x, y, source, note, entered_by, entered_at, version FROM spm_aggregate
+		WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?`, string(c), jenis, year, quarter).
+		Scan(&a.X, &a.Y, &a.Source, &a.Note, &by, &a.EnteredAt, &a.Version)
+	if err != nil {
+		err = db.Err(err)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, apperr.Wrap(apperr.NotFound, "spm.aggregate_not_found", err)
+		}
+		return nil, err
+	}
+	if by != nil {
+		a.EnteredBy = *by
+	}
+	a.EnteredAt = a.EnteredAt.UTC()
+	return &a, nil
+}

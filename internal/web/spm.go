@@ -1,0 +1,101 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/spm"
+)
+
+// The SPM achievement (issue 6): a region's five jenis with X, Y, capaian,
+// its index and label, live from the casework, and the aggregates a region
+// without casework enters. The spm store decides who reads and enters which
+// region; these handlers read the request and render.
+
+// spmQuery is a request's region and period.
+type spmQuery struct {
+	Region        string
+	Year, Quarter int
+}
+
+// readSPMQuery reads region, year and quarter (0: the latest) of a query.
+func readSPMQuery(q url.Values) (spmQuery, error) {
+	out := spmQuery{Region: strings.TrimSpace(q.Get("region"))}
+	if out.Region == "" {
+		return out, apperr.BadParam("region", "field.required")
+	}
+	y := strings.TrimSpace(q.Get("year"))
+	if y == "" {
+		return out, apperr.BadParam("year", "field.required")
+	}
+	var err error
+	if out.Year, err = strconv.Atoi(y); err != nil {
+		return out, apperr.BadParam("year", "field.number")
+	}
+	if v := strings.TrimSpace(q.Get("quarter")); v != "" {
+		if out.Quarter, err = strconv.Atoi(v); err != nil || out.Quarter < 1 || out.Quarter > 4 {
+			return out, apperr.BadParam("quarter", "spm.quarter_range")
+		}
+	}
+	return out, nil
+}
+
+// apiSPMAchievements is GET /api/v1/spm/achievements?region=CODE&year=YYYY[&quarter=Q].
+func (s *Server) apiSPMAchievements(w http.ResponseWriter, r *http.Request) {
+	q, err := readSPMQuery(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.spm.Achievement(r.Context(), caseUser(r), q.Region, q.Year, q.Quarter)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// apiSPMAggregatePut is PUT /api/v1/spm/aggregates: a region's own X and Y
+// of one jenis and quarter.
+func (s *Server) apiSPMAggregatePut(w http.ResponseWriter, r *http.Request) {
+	var in spm.AggregateInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.spm.EnterAggregate(r.Context(), actor(r), caseUser(r), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, a)
+}
+
+// apiSPMAggregateDelete is DELETE /api/v1/spm/aggregates?region&jenis&year&quarter&version.
+func (s *Server) apiSPMAggregateDelete(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	sq, err := readSPMQuery(q)
+	if err == nil && sq.Quarter == 0 {
+		err = apperr.BadParam("quarter", "field.required")
+	}
+	var version int
+	if err == nil {
+		version, err = countParam(q, "version", 0)
+		if err == nil && version == 0 {
+			err = apperr.BadParam("version", "field.required")
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	jenis := strings.TrimSpace(q.Get("jenis"))
+	if err := s.spm.DeleteAggregate(r.Context(), actor(r), caseUser(r), sq.Region, jenis, sq.Year, sq.Quarter, version); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,225 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/spm"
+)
+
+// thisYear is the current budget year (WIB): quarter 1 of it has begun.
+func thisYear() int { return time.Now().In(time.FixedZone("WIB", 7*3600)).Year() }
+
+// spmRegions is a region each SPM reader may name.
+var spmRegions = map[access.Role]string{
+	access.Planner: "33.73", access.Verifier: "33", access.National: "53.71", access.Admin: "73", sulselAdmin: "73.71",
+}
+
+func spmQueryOf(_ *fixture, a actor) string {
+	return "region=" + spmRegions[a.key] + "&year=" + itoa(thisYear())
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// countRows runs a COUNT query on the harness's database.
+func countRows(t *testing.T, h *harness, query string) int {
+	t.Helper()
+	var n int
+	if err := h.db.QueryRow(context.Background(), query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// achievement reads a region's achievement as role, expecting it.
+func achievement(t *testing.T, h *harness, role access.Role, query string) spm.Achievement {
+	t.Helper()
+	r := h.api(t, role, "GET", "/api/v1/spm/achievements?"+query, nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("achievement ?%s as %s: status %d\n%s", query, role, r.Status, r.Body)
+	}
+	var a spm.Achievement
+	r.decode(t, &a)
+	return a
+}
+
+func figureOf(t *testing.T, a spm.Achievement, j spm.Jenis) spm.Figure {
+	t.Helper()
+	for _, f := range a.Jenis {
+		if f.Jenis == j {
+			return f
+		}
+	}
+	t.Fatalf("no %s in %+v", j, a)
+	return spm.Figure{}
+}
+
+// Who reads which region's achievement, and what bad queries answer.
+func TestSPMAchievementReach(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		year := itoa(thisYear())
+		for _, c := range []struct {
+			role   access.Role
+			query  string
+			status int
+			field  string
+		}{
+			{access.Planner, "region=33.73&year=" + year, http.StatusOK, ""},
+			{access.Planner, "region=3373&year=" + year, http.StatusOK, ""},
+			{access.Planner, "region=33&year=" + year, http.StatusNotFound, ""}, // the province is another region
+			{access.Planner, "region=73.71&year=" + year, http.StatusNotFound, ""},
+			{access.Verifier, "region=33&year=" + year, http.StatusOK, ""},
+			{access.Verifier, "region=33.73&year=" + year, http.StatusOK, ""},
+			{access.Verifier, "region=73.71&year=" + year, http.StatusNotFound, ""},
+			{access.National, "region=53.71&year=" + year, http.StatusOK, ""},
+			{access.Admin, "region=11&year=2019&quarter=2", http.StatusOK, ""},
+			{access.Worker, "region=33.73&year=" + year, http.StatusForbidden, ""},
+			{access.Supervisor, "region=33.73&year=" + year, http.StatusForbidden, ""},
+			{"", "region=33.73&year=" + year, http.StatusUnauthorized, ""},
+			{access.National, "year=" + year, http.StatusBadRequest, "region"},
+			{access.National, "region=33.73", http.StatusBadRequest, "year"},
+			{access.National, "region=33.73&year=dua", http.StatusBadRequest, "year"},
+			{access.National, "region=33.73&year=2017", http.StatusBadRequest, "year"},
+			{access.National, "region=33.73&year=" + itoa(thisYear()+1), http.StatusBadRequest, "year"},
+			{access.National, "region=33.73&year=" + year + "&quarter=5", http.StatusBadRequest, "quarter"},
+			{access.National, "region=33.73.04&year=" + year, http.StatusBadRequest, "region"},
+			{access.National, "region=salatiga&year=" + year, http.StatusBadRequest, "region"},
+			{access.National, "region=33.99&year=" + year, http.StatusNotFound, ""},
+		} {
+			r := h.api(t, c.role, "GET", "/api/v1/spm/achievements?"+c.query, nil)
+			if r.Status != c.status {
+				t.Errorf("%s ?%s: status %d, want %d\n%.300s", c.role, c.query, r.Status, c.status, r.Body)
+				continue
+			}
+			if c.field != "" && !strings.Contains(string(r.Body), `"`+c.field+`"`) {
+				t.Errorf("%s ?%s: the problem does not name %s: %s", c.role, c.query, c.field, r.Body)
+			}
+		}
+		// A past year is counted to its fourth quarter; a province owes the
+		// five "dalam panti" and provincial disaster services.
+		a := achievement(t, h, access.Verifier, "region=33&year=2025")
+		if a.Quarter != 4 || a.To != "2025-12-31" || a.From != "2025-01-01" || a.Level != spm.Provinsi || len(a.Jenis) != 5 ||
+			a.Jenis[0].Jenis != spm.DisabilitasDalamPanti || a.RegionName == "" {
+			t.Errorf("province 2025: %+v", a)
+		}
+	})
+}
+
+// The achievement is live: a case's approved assessment enters Y and the
+// service meeting its last need enters X, in the answer right after.
+func TestSPMAchievementLive(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		w := newCaseWorld(t, h)
+		query := "region=33.73&year=" + itoa(thisYear())
+		before := figureOf(t, achievement(t, h, access.Planner, query), spm.LansiaLuarPanti)
+
+		c := w.open(t) // a lansia case at home in Kota Salatiga
+		if r := h.api(t, access.Worker, "PUT", casePath(c.ID, "/assessment"), assessmentBody(0)); r.Status != http.StatusOK {
+			t.Fatalf("assessment: %d %s", r.Status, r.Body)
+		}
+		w.act(t, access.Worker, c.ID, "submit_assessment")
+		if got := figureOf(t, achievement(t, h, access.Planner, query), spm.LansiaLuarPanti); got.Y != before.Y {
+			t.Errorf("Y moved before the approval: %+v → %+v", before, got)
+		}
+		w.act(t, access.Supervisor, c.ID, "approve_assessment")
+		after := figureOf(t, achievement(t, h, access.Planner, query), spm.LansiaLuarPanti)
+		if after.Y != before.Y+1 || after.X != before.X || after.Source != "casework" {
+			t.Errorf("after the approval: %+v, before %+v", after, before)
+		}
+		if r := h.api(t, access.Worker, "PUT", casePath(c.ID, "/plan"), planBody(w.worker.ID, 0)); r.Status != http.StatusOK {
+			t.Fatalf("plan: %d %s", r.Status, r.Body)
+		}
+		w.act(t, access.Worker, c.ID, "submit_plan")
+		w.act(t, access.Supervisor, c.ID, "approve_plan")
+		for _, s := range []map[string]any{
+			{"given_on": wibToday(), "need": "permakanan", "component": "kebutuhan_hidup_layak", "quantity": 2, "cost": 150000},
+			{"given_on": wibToday(), "need": "perbekalan_kesehatan", "component": "perawatan_sosial", "quantity": 1, "cost": 90000},
+		} {
+			if r := h.api(t, access.Worker, "POST", casePath(c.ID, "/services"), s); r.Status != http.StatusCreated {
+				t.Fatalf("service: %d %s", r.Status, r.Body)
+			}
+		}
+		met := figureOf(t, achievement(t, h, access.Planner, query), spm.LansiaLuarPanti)
+		if met.Y != before.Y+1 || met.X != before.X+1 || met.Gap != met.Y-met.X || met.Capaian == nil {
+			t.Errorf("after every need was met: %+v, before %+v", met, before)
+		}
+		// The province's verifier reads the same kab/kota figure.
+		if v := figureOf(t, achievement(t, h, access.Verifier, query), spm.LansiaLuarPanti); v.X != met.X || v.Y != met.Y {
+			t.Errorf("the verifier reads %+v, the planner %+v", v, met)
+		}
+	})
+}
+
+// A region's own figures: entered by its planner only, checked, shown
+// beside the casework's count with the difference, versioned, removable.
+func TestSPMAggregates(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		year := thisYear()
+		query := "region=33.73&year=" + itoa(year) + "&quarter=1"
+		entry := func(x, y any, version int) map[string]any {
+			return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": year, "quarter": 1,
+				"x": x, "y": y, "source": "Rekap manual Dinas Sosial Kota Salatiga", "version": version}
+		}
+		for _, c := range []struct {
+			name   string
+			role   access.Role
+			body   map[string]any
+			status int
+			field  string
+		}{
+			{"Y below X", access.Planner, entry(6, 5, 0), http.StatusUnprocessableEntity, "y"},
+			{"negative", access.Planner, entry(-1, 5, 0), http.StatusUnprocessableEntity, "x"},
+			{"missing y", access.Planner, entry(1, nil, 0), http.StatusUnprocessableEntity, "y"},
+			{"no source", access.Planner, func() map[string]any { e := entry(1, 2, 0); e["source"] = " "; return e }(), http.StatusUnprocessableEntity, "source"},
+			{"a province's jenis", access.Planner, func() map[string]any { e := entry(1, 2, 0); e["jenis"] = "anak_dalam_panti"; return e }(), http.StatusUnprocessableEntity, "jenis"},
+			{"another region", access.Planner, func() map[string]any { e := entry(1, 2, 0); e["region"] = "73.71"; return e }(), http.StatusNotFound, ""},
+			{"the province's verifier", access.Verifier, entry(1, 2, 0), http.StatusForbidden, ""},
+			{"national", access.National, entry(1, 2, 0), http.StatusForbidden, ""},
+		} {
+			r := h.api(t, c.role, "PUT", "/api/v1/spm/aggregates", c.body)
+			if r.Status != c.status || (c.field != "" && !strings.Contains(string(r.Body), `"`+c.field+`"`)) {
+				t.Errorf("%s: status %d, want %d naming %q\n%.400s", c.name, r.Status, c.status, c.field, r.Body)
+			}
+		}
+		if n := countRows(t, h, "SELECT COUNT(*) FROM spm_aggregate"); n != 0 {
+			t.Fatalf("refused entries stored %d rows", n)
+		}
+		r := h.api(t, access.Planner, "PUT", "/api/v1/spm/aggregates", entry(3, 5, 0))
+		if r.Status != http.StatusOK {
+			t.Fatalf("enter: %d %s", r.Status, r.Body)
+		}
+		f := figureOf(t, achievement(t, h, access.Planner, query), spm.AnakLuarPanti)
+		if f.Source != "aggregate" || f.X != 3 || f.Y != 5 || f.Capaian == nil || *f.Capaian != 60 || f.Difference == nil ||
+			f.Difference.Y != 5-f.Casework.Y || f.Aggregate == nil || f.Aggregate.Version != 1 {
+			t.Errorf("with the aggregate: %+v", f)
+		}
+		// A stale version is refused; the right one replaces it.
+		if r := h.api(t, access.Planner, "PUT", "/api/v1/spm/aggregates", entry(4, 5, 0)); r.Status != http.StatusConflict {
+			t.Errorf("stale entry: %d %s", r.Status, r.Body)
+		}
+		if r := h.api(t, access.Planner, "PUT", "/api/v1/spm/aggregates", entry(5, 5, 1)); r.Status != http.StatusOK {
+			t.Errorf("second entry: %d %s", r.Status, r.Body)
+		}
+		if f := figureOf(t, achievement(t, h, access.Verifier, query), spm.AnakLuarPanti); f.X != 5 || *f.Capaian != 100 {
+			t.Errorf("after the change, as the verifier: %+v", f)
+		}
+		if n := countRows(t, h, "SELECT COUNT(*) FROM audit_log WHERE entity = 'spm_aggregate'"); n != 2 {
+			t.Errorf("%d audit records of the entries, want 2", n)
+		}
+		del := "/api/v1/spm/aggregates?region=33.73&jenis=anak_luar_panti&year=" + itoa(year) + "&quarter=1&version="
+		if r := h.api(t, access.Planner, "DELETE", del+"1", nil); r.Status != http.StatusConflict {
+			t.Errorf("stale delete: %d %s", r.Status, r.Body)
+		}
+		if r := h.api(t, access.Planner, "DELETE", del+"2", nil); r.Status != http.StatusNoContent {
+			t.Errorf("delete: %d %s", r.Status, r.Body)
+		}
+		if f := figureOf(t, achievement(t, h, access.Planner, query), spm.AnakLuarPanti); f.Source != "casework" || f.Aggregate != nil {
+			t.Errorf("after the removal: %+v", f)
+		}
+	})
+}

@@ -68,6 +68,10 @@ const (
 	// standard goods and services per jenis (Permensos 9/2018 and what
 	// replaces it). One deployment-wide truth, so admins only.
 	ManageSPMCatalog Permission = "spm.catalog"
+	// VerifySPM is reviewing quarterly SPM reports: returning, verifying,
+	// locking and reopening them (Permendagri 59/2021 Pasal 24). The
+	// spm package decides which region's report each holder may review.
+	VerifySPM Permission = "spm.verify"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
@@ -76,9 +80,9 @@ var grants = map[Role][]Permission{
 	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
 	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadCaseFigures},
 	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM},
-	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
+	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, VerifySPM},
 	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM},
 }
 
 // Can reports whether role r holds permission p.

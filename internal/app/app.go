@@ -10,6 +10,7 @@ import (
 
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
@@ -58,6 +59,12 @@ func Prepare(ctx context.Context, d *db.DB, ix *wilayah.Index) error {
 		return err
 	})
 	if err != nil && !errors.Is(err, db.ErrDuplicate) { // a duplicate: another instance loaded the same list a moment ago
+		return err
+	}
+	// The first version of the SPM catalog (Permensos 9/2018) into a
+	// database that has none; a duplicate: another instance loaded it.
+	err = d.InTx(ctx, func(tx *db.Tx) error { return spm.SeedCatalog(ctx, tx) })
+	if err != nil && !errors.Is(err, db.ErrDuplicate) {
 		return err
 	}
 	// A binary with new name-key rules re-indexes the registry before it

@@ -39,6 +39,14 @@ const (
 	// Read is the opening of a person's full record: personal data, whose
 	// every reader is recorded (UU 27/2022).
 	Read = "read"
+	// The steps of a quarterly SPM report (spm.ReportAction): an
+	// application of the regulation's workflow, each its own action so that
+	// "who submitted, who verified" is a filter of the log.
+	Submit = "submit"
+	Return = "return"
+	Verify = "verify"
+	Lock   = "lock"
+	Reopen = "reopen"
 )
 
 // Entry is one change.

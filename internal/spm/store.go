@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,17 @@ type Achievement struct {
 	Index      *float64     `json:"index"` // nil when no jenis has anyone to serve
 	Label      string       `json:"label"` // empty when there is no index
 	Weights    Weights      `json:"weights"`
+}
+
+// Totals sums the counted X and Y of the region's jenis: how many people
+// the region owes the services to, and has served.
+func (a Achievement) Totals() Count {
+	var c Count
+	for _, f := range a.Jenis {
+		c.X += f.X
+		c.Y += f.Y
+	}
+	return c
 }
 
 // Aggregate is an X and Y a region entered itself.
@@ -387,6 +399,10 @@ func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.
 	}
 	var out Aggregate
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		// A period whose report is under review or locked keeps its figures.
+		if closed, err := periodClosed(ctx, tx, r.Code, in.Year, in.Quarter); closed || err != nil {
+			return periodClosedErr(err)
+		}
 		before, err := getAggregate(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
 		switch {
 		case errors.Is(err, db.ErrNotFound):
@@ -444,6 +460,9 @@ func (s *Store) DeleteAggregate(ctx context.Context, actor audit.Actor, u access
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if closed, err := periodClosed(ctx, tx, r.Code, year, quarter); closed || err != nil {
+			return periodClosedErr(err)
+		}
 		before, err := getAggregate(ctx, tx, r.Code, jenis, year, quarter)
 		if err != nil {
 			return err
@@ -484,4 +503,164 @@ func getAggregate(ctx context.Context, q db.Q, c wilayah.Code, jenis string, yea
 	}
 	a.EnteredAt = a.EnteredAt.UTC()
 	return &a, nil
+}
+
+// Overview is what the SPM page shows for a region and period: the
+// region's own achievement (nil at the national level, which owes no
+// jenis) and that of each region directly below it that owes jenis (a
+// province's kab/kota; the nation's provinces), for the drill-down.
+type Overview struct {
+	Region   *Achievement  `json:"region"`
+	Children []Achievement `json:"children"`
+	// Totals sums each jenis over the regions below: all ten over the
+	// nation, a province's kab/kota five over its kab/kota.
+	Totals []Total          `json:"totals"`
+	Path   []wilayah.Region `json:"path"` // from the province down to the region
+	Period Period           `json:"-"`
+}
+
+// Overview reads the overview of region code ("" for the nation, which
+// needs a scope of every region).
+func (s *Store) Overview(ctx context.Context, u access.User, code string, year, quarter int) (Overview, error) {
+	var out Overview
+	var below []wilayah.Region
+	if code == "" {
+		if !u.Role.Can(access.ReadSPM) || !u.Scope().All {
+			return out, errNoRegion
+		}
+		below = s.Regions.Children("")
+	} else {
+		r, err := s.region(u, code)
+		if err != nil {
+			return out, err
+		}
+		out.Path = s.Regions.Path(r.Code)
+		if r.Code.Level() == wilayah.Province {
+			below = s.Regions.Children(r.Code)
+		}
+		code = string(r.Code)
+	}
+	p, err := PeriodFor(year, quarter, s.now())
+	if err != nil {
+		fe := apperr.As(err).Fields[0]
+		return out, apperr.BadParam(fe.Field, fe.Key, fe.Args...)
+	}
+	out.Period = p
+	if code != "" {
+		own, err := s.achievements(ctx, out.Path[len(out.Path)-1:], p)
+		if err != nil {
+			return out, err
+		}
+		out.Region = &own[0]
+	}
+	if out.Children, err = s.achievements(ctx, below, p); err != nil {
+		return out, err
+	}
+	if code == "" || wilayah.Code(code).Level() == wilayah.Province {
+		if out.Totals, err = s.totals(ctx, code, p); err != nil {
+			return out, err
+		}
+	}
+	if out.Children == nil {
+		out.Children = []Achievement{}
+	}
+	return out, nil
+}
+
+// Total is one jenis summed over the regions below a province or over the
+// nation: each region's counted figure (its aggregate where it entered
+// one, else the casework's), added up.
+type Total struct {
+	Jenis   Jenis    `json:"jenis"`
+	Name    string   `json:"name"`
+	Level   Level    `json:"level"`
+	X       int      `json:"x"`
+	Y       int      `json:"y"`
+	Capaian *float64 `json:"capaian"`
+	Gap     int      `json:"gap"`
+	// Regions is how many regions owe the jenis someone (Y > 0).
+	Regions int `json:"regions"`
+}
+
+// totals sums every jenis over the regions of a province (province != "")
+// or of the nation, for p: one GROUP BY over the tallies and one read of
+// the aggregates, merged per region so that an entered figure replaces the
+// casework's count exactly as on the region's own page.
+func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total, error) {
+	where, args := "1=1", []any{}
+	if province != "" {
+		where, args = "province_code = ?", []any{province}
+	}
+	type key struct {
+		region string
+		jenis  Jenis
+	}
+	used := map[key]Count{}
+	q := append([]any{p.Year}, args...)
+	q = append(q, p.Year, p.Year, p.Quarter)
+	rows, err := s.DB.Query(ctx, `SELECT region_code, jenis, SUM(y_in - y_out), SUM(CASE WHEN year = ? THEN x_in ELSE 0 END)
+		FROM spm_tally WHERE `+where+` AND (year < ? OR (year = ? AND quarter <= ?)) GROUP BY region_code, jenis`, q...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k key
+		var c Count
+		if err := rows.Scan(&k.region, &k.jenis, &c.Y, &c.X); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		used[k] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.DB.Query(ctx, `SELECT region_code, jenis, x, y FROM spm_aggregate WHERE `+where+` AND year = ? AND quarter = ?`,
+		append(args, p.Year, p.Quarter)...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k key
+		var c Count
+		if err := rows.Scan(&k.region, &k.jenis, &c.X, &c.Y); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		used[k] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sum := map[Jenis]*Total{}
+	out := make([]Total, len(Services))
+	for i, svc := range Services {
+		out[i] = Total{Jenis: svc.Jenis, Name: svc.Name, Level: svc.Level}
+		sum[svc.Jenis] = &out[i]
+	}
+	for k, c := range used {
+		t := sum[k.jenis]
+		if t == nil {
+			continue // a jenis no longer in the catalog
+		}
+		t.X += c.X
+		t.Y += c.Y
+		if c.Y > 0 {
+			t.Regions++
+		}
+	}
+	for i := range out {
+		c := Count{X: out[i].X, Y: out[i].Y}
+		out[i].Gap = c.Gap()
+		if v, err := c.Capaian(); err == nil {
+			out[i].Capaian = &v
+		}
+	}
+	if province != "" {
+		// A province's page sums its kab/kota: its own five are above.
+		out = slices.DeleteFunc(out, func(t Total) bool { return t.Level != KabKota })
+	}
+	return out, nil
 }

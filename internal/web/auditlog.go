@@ -22,8 +22,9 @@ type auditForm struct {
 	Entity, EntityID, Actor, Action, From, To string
 }
 
-var auditEntities = []string{"user", "unit", "person", "household", "consent", "case"}
-var auditActions = []string{audit.Create, audit.Update, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew, audit.TokenDrop, audit.Read}
+var auditEntities = []string{"user", "unit", "person", "household", "consent", "case", "spm_aggregate", "spm_catalog", "spm_report", "setting"}
+var auditActions = []string{audit.Create, audit.Update, audit.Delete, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew,
+	audit.TokenDrop, audit.Read, audit.Submit, audit.Return, audit.Verify, audit.Lock, audit.Reopen}
 
 // Entities lists the kinds of record in the log, for the filter.
 func (p *auditPage) Entities() []string { return auditEntities }

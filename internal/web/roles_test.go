@@ -84,6 +84,9 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	// planner enters a region's own figures.
 	access.ReadSPM:  {access.Planner, access.Verifier, access.National, access.Admin},
 	access.EnterSPM: {access.Planner},
+	// The SPM catalog: read with the SPM figures, changed by an admin of
+	// the whole deployment only (spmcatalog_test.go).
+	access.ManageSPMCatalog: {access.Admin},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -118,6 +121,9 @@ const (
 	// resPlace is where a POST to a collection of units or users puts the
 	// new object: a unit in that unit's region, an account in that unit.
 	resPlace resource = "placement"
+	// resCatalog is a version of the SPM catalog: a draft made for the
+	// request (spmcatalog_test.go).
+	resCatalog resource = "catalog version"
 )
 
 // resources maps the path segment before a parameter (or the last segment
@@ -126,6 +132,7 @@ var resources = map[string]resource{
 	"units": resUnit, "users": resUser, "tokens": resToken, "regions": resRegion, "audit": resAudit,
 	"people": resPerson, "households": resHousehold, "consents": resConsent, "cases": resCase,
 	"referrals": resReferral, "referral-links": resLink, "rujukan": resLink,
+	"catalogs": resCatalog, "catalog": resCatalog,
 }
 
 // scopeCase lists objects inside and outside a caller's scope: demo unit
@@ -172,6 +179,8 @@ var scopeCases = map[access.Role]map[resource]scopeCase{
 var everyoneCases = map[resource]scopeCase{
 	resToken:  {in: []string{"own"}, out: []string{"other"}},
 	resRegion: {in: []string{"73.71", "33"}},
+	// The SPM catalog is reference data too.
+	resCatalog: {in: []string{"draft"}},
 }
 
 // visibleUnits lists exactly which demo units each caller's unit list holds.
@@ -189,7 +198,7 @@ var visibleUnits = map[access.Role][]string{
 var probe = map[resource]string{
 	resUnit: "salatiga", resUser: "target.salatiga", resToken: "other", resRegion: "73.71", resPlace: "salatiga",
 	resPerson: "salatiga", resHousehold: "salatiga", resConsent: "salatiga", resCase: "salatiga",
-	resReferral: "salatiga", resLink: "salatiga",
+	resReferral: "salatiga", resLink: "salatiga", resCatalog: "draft",
 }
 
 // demoUnits names the demo units (internal/demo) by short keys.
@@ -224,6 +233,9 @@ type request struct {
 	// the route's other roles are refused with 403 on their own objects
 	// too, and change nothing.
 	roles []access.Role
+	// wholeDeployment marks a change of what the whole deployment shares
+	// (the SPM catalog): an admin of one region is refused it with 403.
+	wholeDeployment bool
 }
 
 var requests = map[string]request{
@@ -241,7 +253,20 @@ var requests = map[string]request{
 		return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": thisYear(), "quarter": 1,
 			"x": 3, "y": 5, "source": "Rekap manual Dinas Sosial"}
 	}},
+	"POST /spm/aggregates": {body: func(fx *fixture, a actor, _ string) any {
+		return url.Values{"region": {"33.73"}, "jenis": {"lansia_luar_panti"}, "year": {strconv.Itoa(thisYear())},
+			"quarter": {"1"}, "x": {"1"}, "y": {"2"}, "source": {"Rekap manual"}, "version": {"0"}}
+	}},
 	"DELETE /api/v1/spm/aggregates": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
+
+	// The SPM catalog (spmcatalog_test.go): a copy of the version in
+	// force; an edit and an activation of a draft made for the request.
+	"POST /spm/catalog":                           {wholeDeployment: true, body: uiBodyCatalogCopy},
+	"POST /spm/catalog/{id}/jenis/{jenis}":        {wholeDeployment: true, body: uiBodyCatalogJenis},
+	"POST /spm/catalog/{id}/activate":             {wholeDeployment: true, body: uiBodyCatalogActivate},
+	"POST /api/v1/spm/catalogs":                   {wholeDeployment: true, body: apiBodyCatalogCopy},
+	"PUT /api/v1/spm/catalogs/{id}/jenis/{jenis}": {wholeDeployment: true, body: apiBodyCatalogJenis},
+	"POST /api/v1/spm/catalogs/{id}/activate":     {wholeDeployment: true, body: apiBodyCatalogActivate},
 
 	"POST /login": {fresh: true, body: func(fx *fixture, a actor, _ string) any {
 		acc := fx.h.accounts[a.key]
@@ -653,6 +678,9 @@ func (fx *fixture) id(t *testing.T, a actor, res resource, name string) string {
 			return strings.Repeat("A", 43) // a token nobody holds
 		}
 		return fx.linkToken()
+	case resCatalog:
+		// A draft made for the request: an activation acts once.
+		return fx.catalogDraft()
 	}
 	t.Fatalf("no id for resource %s", res)
 	return ""
@@ -769,6 +797,8 @@ func cases(t *testing.T, a actor, rt web.Route) []matrixCase {
 		return []matrixCase{{res, probe[res], wantSignIn, false}}
 	case !allowed(a.role, rt.Perm):
 		return []matrixCase{{res, probe[res], wantForbidden, false}}
+	case res == "" && wholeDeploymentOnly(a, rt):
+		return []matrixCase{{want: wantForbidden, domain: true}}
 	case res == "":
 		return []matrixCase{{want: wantOK}}
 	}
@@ -783,6 +813,9 @@ func cases(t *testing.T, a actor, rt web.Route) []matrixCase {
 	var out []matrixCase
 	in := wantOK
 	if roles := requests[rt.Pattern()].roles; roles != nil && !slices.Contains(roles, a.role) {
+		in = wantForbidden
+	}
+	if wholeDeploymentOnly(a, rt) {
 		in = wantForbidden
 	}
 	for _, n := range sc.in {
@@ -896,6 +929,8 @@ func (fx *fixture) check(t *testing.T, a actor, rt web.Route, c matrixCase) {
 	if strings.Contains(path, "{aid}") {
 		path = strings.Replace(path, "{aid}", fx.attachmentOf(c.target), 1)
 	}
+	// A jenis of an SPM catalog version is one of the ten.
+	path = strings.Replace(path, "{jenis}", string(catalogMatrixJenis), 1)
 	var body any
 	spec := requests[rt.Pattern()]
 	if spec.body != nil {

@@ -95,6 +95,16 @@ func (s *Server) Routes() []Route {
 		// A unit's case figures (figures.go): counts only, so also for the
 		// roles that see aggregates of a region.
 		html("GET", "/case-figures", access.ReadCaseFigures, s.caseFiguresPage),
+		// The SPM catalog (spmcatalog.go): read by the SPM roles, changed by
+		// an admin of the whole deployment (the store checks the scope).
+		html("GET", "/spm/catalog", access.ReadSPM, s.catalogPageHandler),
+		html("GET", "/spm/catalog/{id}", access.ReadSPM, s.catalogVersionPage),
+		html("POST", "/spm/catalog", access.ManageSPMCatalog, s.catalogCopy),
+		html("POST", "/spm/catalog/{id}/jenis/{jenis}", access.ManageSPMCatalog, s.catalogJenis),
+		html("POST", "/spm/catalog/{id}/activate", access.ManageSPMCatalog, s.catalogActivate),
+		// SPM achievement (spm_ui.go).
+		html("GET", "/spm", access.ReadSPM, s.spmPage),
+		html("POST", "/spm/aggregates", access.EnterSPM, s.spmAggregate),
 		// An outside agency's referral link, without an account: the token
 		// is the key (and is kept out of the access log).
 		html("GET", "/rujukan/{token}", P, s.referralLink),
@@ -153,6 +163,12 @@ func (s *Server) Routes() []Route {
 		api("POST", "/referrals/{id}/answer", access.ManageCases, s.apiReferralAnswer),
 		api("POST", "/referrals/{id}/outcome", access.ManageCases, s.apiReferralOutcome),
 		api("GET", "/case-figures", access.ReadCaseFigures, s.apiCaseFigures),
+		// The SPM catalog's versions (spmcatalog.go).
+		api("GET", "/spm/catalogs", access.ReadSPM, s.apiCatalogs),
+		api("GET", "/spm/catalogs/{id}", access.ReadSPM, s.apiCatalog),
+		api("POST", "/spm/catalogs", access.ManageSPMCatalog, s.apiCatalogCopy),
+		api("PUT", "/spm/catalogs/{id}/jenis/{jenis}", access.ManageSPMCatalog, s.apiCatalogJenis),
+		api("POST", "/spm/catalogs/{id}/activate", access.ManageSPMCatalog, s.apiCatalogActivate),
 		// SPM achievement and a region's own figures (spm.go).
 		api("GET", "/spm/achievements", access.ReadSPM, s.apiSPMAchievements),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),

@@ -53,6 +53,7 @@ type Server struct {
 	people  *registry.Store
 	cases   *casework.Store
 	spm     *spm.Store
+	spmCat  *spm.Catalogs
 	cat     *i18n.Catalog
 	log     *slog.Logger
 	pages   *pages
@@ -79,6 +80,7 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
 	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir, EmergencyWindow: cfg.EmergencyWindow}
 	s.spm = &spm.Store{DB: d, Regions: regions}
+	s.spmCat = &spm.Catalogs{DB: d}
 	s.metrics = newMetrics(d)
 	return s, nil
 }

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,4 +224,91 @@ func TestSPMAggregates(t *testing.T) {
 			t.Errorf("after the removal: %+v", f)
 		}
 	})
+}
+
+// The SPM page as its readers use it: a planner sees their kab/kota's five
+// jenis and enters figures (refused input comes back with the reason); the
+// verifier drills down from the province; the national viewer starts from
+// the provinces; nobody sees another region; no raw catalog key shows.
+func TestSPMPage(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		rawKey := regexp.MustCompile(`>\s*(spm|field|nav)\.[a-z_.]+\s*<|%!`)
+		year := itoa(thisYear())
+		for _, lang := range []string{"id", "en"} {
+			planner, verifier, national := h.browser(access.Planner), h.browser(access.Verifier), h.browser(access.National)
+			for _, c := range []*http.Client{planner, verifier, national} {
+				if status, _ := h.page(t, c, "POST", "/lang", map[string][]string{"lang": {lang}, "next": {"/"}}); status >= 400 {
+					t.Fatalf("lang: %d", status)
+				}
+			}
+			check := func(who, page string) {
+				t.Helper()
+				if m := rawKey.FindString(page); m != "" {
+					t.Errorf("%s %s: shows %q", lang, who, m)
+				}
+				checkPageIDs(t, lang+" "+who, page)
+			}
+			status, page := h.page(t, planner, "GET", "/spm", nil)
+			if status != http.StatusOK || !strings.Contains(page, "Kota Salatiga") || !strings.Contains(page, "lanjut usia telantar di luar panti") ||
+				!strings.Contains(page, `action="/spm/aggregates"`) || strings.Contains(page, "di dalam panti</th>") {
+				t.Fatalf("%s: planner's page: %d\n%.3000s", lang, status, page)
+			}
+			check("planner", page)
+			if _, home := h.page(t, planner, "GET", "/", nil); !strings.Contains(home, `href="/spm"`) {
+				t.Errorf("%s: no SPM link in the planner's menu", lang)
+			}
+			// Y below X comes back with the reason and the values typed.
+			form := url.Values{"region": {"33.73"}, "jenis": {"anak_luar_panti"}, "year": {year}, "quarter": {"1"},
+				"x": {"9"}, "y": {"4"}, "source": {"Rekap manual"}, "version": {"0"}}
+			status, page = h.page(t, planner, "POST", "/spm/aggregates", form)
+			reason := map[string]string{"id": "tidak boleh lebih kecil dari X", "en": "cannot be smaller than X"}[lang]
+			if status != http.StatusUnprocessableEntity || !strings.Contains(page, reason) || !strings.Contains(page, `value="Rekap manual"`) {
+				t.Errorf("%s: Y below X: %d\n%.3000s", lang, status, page)
+			}
+			check("refused entry", page)
+			form.Set("y", "12")
+			if status, _ = h.page(t, planner, "POST", "/spm/aggregates", form); status != http.StatusSeeOther {
+				t.Errorf("%s: entry: %d", lang, status)
+			}
+			_, page = h.page(t, planner, "GET", "/spm?region=33.73&year="+year+"&quarter=1&saved=anak_luar_panti", nil)
+			if !strings.Contains(page, "75 %") || !strings.Contains(page, "Rekap manual") {
+				t.Errorf("%s: after the entry:\n%.3000s", lang, page)
+			}
+			form.Set("version", "1")
+			form.Set("remove", "1")
+			if status, _ = h.page(t, planner, "POST", "/spm/aggregates", form); status != http.StatusSeeOther {
+				t.Errorf("%s: removal: %d", lang, status)
+			}
+			if status, _ = h.page(t, planner, "GET", "/spm?region=73.71", nil); status != http.StatusNotFound {
+				t.Errorf("%s: the planner opened Makassar: %d", lang, status)
+			}
+			if status, _ = h.page(t, planner, "GET", "/spm?region=", nil); status != http.StatusNotFound {
+				t.Errorf("%s: the planner opened the national view: %d", lang, status)
+			}
+
+			// The verifier: the province with its kab/kota, one a link.
+			status, page = h.page(t, verifier, "GET", "/spm", nil)
+			if status != http.StatusOK || !strings.Contains(page, "Jawa Tengah") || !strings.Contains(page, `href="/spm?quarter=`) ||
+				!strings.Contains(page, "Kota Salatiga</a>") || !strings.Contains(page, "di dalam panti") || strings.Contains(page, `action="/spm/aggregates"`) {
+				t.Errorf("%s: verifier's page: %d\n%.3000s", lang, status, page)
+			}
+			check("verifier", page)
+			// The national viewer: the provinces.
+			status, page = h.page(t, national, "GET", "/spm?year=2025", nil)
+			if status != http.StatusOK || !strings.Contains(page, "Aceh</a>") || !strings.Contains(page, "Papua") {
+				t.Errorf("%s: national page: %d\n%.2000s", lang, status, page)
+			}
+			check("national", page)
+			if status, _ = h.page(t, national, "GET", "/spm?region=33.73.04", nil); status != http.StatusBadRequest {
+				t.Errorf("%s: a kecamatan: %d", lang, status)
+			}
+		}
+	})
+}
+
+// The SPM page's messages exist in both languages.
+func TestSPMCatalogKeys(t *testing.T) {
+	keys := map[string]bool{"spm.level.provinsi": true, "spm.level.kabkota": true}
+	catalogKeys(t, keys, `"((?:spm|field|error|nav)\.[a-z_.]+)"`, "spm.go", "spm_ui.go", "templates/spm.html", "../spm/store.go")
+	expectKeys(t, keys, 40)
 }

@@ -767,7 +767,7 @@ func (b *browser) navigation(a demoAccount) {
 	for _, x := range []struct {
 		perm access.Permission
 		href string
-	}{{access.ReadPeople, "/people"}, {access.ReadCases, "/work"}, {access.ReadCases, "/cases"}, {access.ReadUnits, "/units"},
+	}{{access.ReadPeople, "/people"}, {access.ReadCases, "/work"}, {access.ReadCases, "/cases"}, {access.ReadSPM, "/spm"}, {access.ReadUnits, "/units"},
 		{access.ManageUsers, "/users"}, {access.ReadAudit, "/audit"}} {
 		if a.role.Can(x.perm) {
 			want = append(want, x.href)

@@ -80,6 +80,10 @@ type BulkCaseOptions struct {
 	Progress func(done int)
 	// Actor is who the audit log names; zero means audit.System("demo").
 	Actor audit.Actor
+	// Deliveries is in how many services each planned need is delivered
+	// (a month of meals in weekly parcels, say); zero means one. The SPM
+	// benchmark's 10 million service records take five.
+	Deliveries int
 }
 
 // BulkCaseResult says what a load did.
@@ -129,6 +133,8 @@ type caseLoadState struct {
 	Workers   int       `json:"workers"`    // synthetic workers sharing the cases
 	People    int       `json:"people"`     // people in reach when the load started
 	MaxPerson int64     `json:"max_person"` // people added later are not drawn
+	// Deliveries per need (0 in records of loads from before the option: one).
+	Deliveries int `json:"deliveries,omitempty"`
 }
 
 // BulkCases loads o.Cases synthetic cases into unit o.UnitID, in batches,
@@ -147,6 +153,9 @@ func BulkCases(ctx context.Context, d *db.DB, o BulkCaseOptions) (BulkCaseResult
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = DefaultCaseBatch
+	}
+	if o.Deliveries < 0 || o.Deliveries > 50 {
+		return res, errors.New("casework: bulk cases: deliveries per need must be 1–50")
 	}
 	if o.Actor == (audit.Actor{}) {
 		o.Actor = audit.System("demo")
@@ -186,6 +195,7 @@ func BulkCases(ctx context.Context, d *db.DB, o BulkCaseOptions) (BulkCaseResult
 	}
 	res.People = l.st.People
 	l.gen = newCaseGen(o.Seed, l.st.Stamp, l.people)
+	l.gen.deliveries = max(l.st.Deliveries, 1)
 	order := l.gen.order(o.Cases)
 
 	conn, err := d.SQL().Conn(ctx)
@@ -311,7 +321,7 @@ func (l *caseLoader) readState(ctx context.Context) error {
 	var value string
 	err := db.Err(l.d.QueryRow(ctx, "SELECT value FROM setting WHERE name = ?", l.name).Scan(&value))
 	if errors.Is(err, db.ErrNotFound) {
-		l.st = caseLoadState{Stamp: db.Now().Truncate(time.Second), Workers: l.o.Workers}
+		l.st = caseLoadState{Stamp: db.Now().Truncate(time.Second), Workers: l.o.Workers, Deliveries: l.o.Deliveries}
 		if l.st.Workers == 0 {
 			l.st.Workers = max(1, l.o.Cases/100)
 		}
@@ -325,6 +335,10 @@ func (l *caseLoader) readState(ctx context.Context) error {
 	}
 	if l.o.Workers != 0 && l.o.Workers != l.st.Workers {
 		return fmt.Errorf("casework: bulk cases: the load %q was started with %d workers, not %d", l.name, l.st.Workers, l.o.Workers)
+	}
+	if max(l.o.Deliveries, 1) != max(l.st.Deliveries, 1) {
+		return fmt.Errorf("casework: bulk cases: the load %q was started with %d deliveries per need, not %d", l.name,
+			max(l.st.Deliveries, 1), max(l.o.Deliveries, 1))
 	}
 	l.st.Stamp = l.st.Stamp.UTC()
 	l.stored, l.started = value, true
@@ -591,10 +605,11 @@ const (
 
 // caseGen draws the cases of one load.
 type caseGen struct {
-	seed   uint64
-	stamp  time.Time
-	people []candidate
-	perm   []int // case i is for people[perm[i % len(people)]]
+	seed       uint64
+	stamp      time.Time
+	people     []candidate
+	perm       []int // case i is for people[perm[i % len(people)]]
+	deliveries int   // services per planned need (BulkCaseOptions.Deliveries)
 }
 
 func newCaseGen(seed uint64, stamp time.Time, people []candidate) *caseGen {
@@ -779,7 +794,9 @@ type caseSpec struct {
 	planAt     time.Time // the plan's last save
 	approvedAt time.Time // the plan's approval
 	events     []caseEvent
-	services   []time.Time // one per need, when delivered
+	deliveries int         // services per planned need
+	services   []time.Time // each delivery, in the order given
+	serviceOf  []int       // the index in needs of each delivery's need
 	visits     []plannedVisit
 }
 
@@ -801,7 +818,7 @@ type plannedVisit struct {
 func (g *caseGen) spec(i int) caseSpec {
 	r := g.rng(i)
 	t := drawTimeline(r)
-	s := caseSpec{person: g.people[g.perm[i%len(g.people)]], stage: t.stage}
+	s := caseSpec{person: g.people[g.perm[i%len(g.people)]], stage: t.stage, deliveries: max(g.deliveries, 1)}
 	s.opened = g.stamp.Add(-t.back)
 	at := func(d time.Duration) time.Time { return s.opened.Add(d) }
 
@@ -879,9 +896,23 @@ func (g *caseGen) spec(i int) caseSpec {
 	if !reached(Resosialisasi) {
 		return s
 	}
-	// Every need delivered as planned: the case's needs are met.
+	// Every need delivered as planned: the case's needs are met. With
+	// several deliveries a need's are spread evenly from the plan's
+	// approval to the day the need was met, each a step of its own.
+	type delivery struct {
+		at   time.Duration
+		need int
+	}
+	var ds []delivery
 	for k := range s.needs {
-		s.services = append(s.services, do(t.services[k], false, RecordService, Intervensi, ""))
+		for j := 1; j <= s.deliveries; j++ {
+			ds = append(ds, delivery{t.planApprove + (t.services[k]-t.planApprove)*time.Duration(j)/time.Duration(s.deliveries), k})
+		}
+	}
+	slices.SortStableFunc(ds, func(a, b delivery) int { return cmp.Compare(a.at, b.at) })
+	for _, d := range ds {
+		s.services = append(s.services, do(d.at, false, RecordService, Intervensi, ""))
+		s.serviceOf = append(s.serviceOf, d.need)
 	}
 	do(t.reintegrate, false, StartReintegration, Resosialisasi, "")
 	if s.stage == Resosialisasi && t.variant == 0 {
@@ -1105,9 +1136,11 @@ func (t *caseTables) add(s caseSpec, id int64, w, sup syntheticUser, u loadUnit,
 		orNull(s.approvedAt), w.id, s.planAt, version)
 	target := s.planAt.Add(90 * oneDay).In(wib).Format(dayLayout)
 	for k, n := range s.needs {
-		t.items.add(planID, k+1, string(n), string(componentOf[n]), s.quantity[k], "kali", nil, w.id, target, "")
+		// The plan sets what all the deliveries of the need add up to.
+		t.items.add(planID, k+1, string(n), string(componentOf[n]), s.quantity[k]*s.deliveries, "kali", nil, w.id, target, "")
 	}
-	for k, at := range s.services {
+	for i, at := range s.services {
+		k := s.serviceOf[i]
 		n, c := s.needs[k], componentOf[s.needs[k]]
 		t.services.add(takeID(services), id, 1, at.In(wib).Format(dayLayout), string(n), string(c), s.quantity[k],
 			int64(s.quantity[k])*unitCost[c], u.name, "", false, w.id, at)

@@ -551,3 +551,53 @@ func idsOf(t *testing.T, d *db.DB, query string, args ...any) []int64 {
 	}
 	return out
 }
+
+// With several deliveries per need, each planned need is met by that many
+// services, each a step in the timeline; the needs are met on the last,
+// and the SPM figures agree with a full recompute. A resumed load must ask
+// for the same number.
+func TestBulkCasesDeliveries(t *testing.T) {
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			d, unit := bulkWorld(t, engine, 400)
+			const n = 300
+			if _, err := casework.BulkCases(ctx, d, casework.BulkCaseOptions{Cases: n, Seed: 5, UnitID: unit, Deliveries: 3,
+				BatchSize: 120}); err != nil {
+				t.Fatal(err)
+			}
+			// Every need of a case with services: three services, together the plan's quantity.
+			if got := count(t, d, `SELECT COUNT(*) FROM case_plan_item i JOIN case_plan p ON p.id = i.plan_id
+				WHERE EXISTS (SELECT 1 FROM case_service s WHERE s.case_id = p.case_id) AND (
+					(SELECT COUNT(*) FROM case_service s WHERE s.case_id = p.case_id AND s.need = i.need) <> 3
+					OR (SELECT SUM(s.quantity) FROM case_service s WHERE s.case_id = p.case_id AND s.need = i.need) <> i.quantity)`); got != 0 {
+				t.Errorf("%d planned needs not delivered in three services adding up to the plan", got)
+			}
+			if got := count(t, d, "SELECT COUNT(*) FROM case_service"); got == 0 {
+				t.Fatal("no services")
+			}
+			if got, want := count(t, d, "SELECT COUNT(*) FROM case_event WHERE action = 'record_service'"),
+				count(t, d, "SELECT COUNT(*) FROM case_service"); got != want {
+				t.Errorf("%d service steps for %d services", got, want)
+			}
+			ix, _ := dbtest.Regions()
+			store := &casework.Store{DB: d, People: &registry.Store{DB: d, Regions: ix}}
+			if c, err := spm.Verify(ctx, d, store, nil); err != nil || !c.Agrees() || c.Episodes == 0 {
+				t.Errorf("SPM after the load: %+v, %v", c, err)
+			}
+			sup := user(t, d, casework.SyntheticUsername(unit, 0))
+			for _, id := range idsOf(t, d, "SELECT DISTINCT case_id FROM case_service ORDER BY case_id LIMIT 20") {
+				c, err := store.Detail(ctx, audit.System("uji"), sup, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !c.NeedsMet {
+					t.Errorf("case %d: needs not met after every delivery: %+v", id, c.Needs)
+				}
+			}
+			if _, err := casework.BulkCases(ctx, d, casework.BulkCaseOptions{Cases: n, Seed: 5, UnitID: unit}); err == nil ||
+				!strings.Contains(err.Error(), "deliveries") {
+				t.Errorf("a resumed load with another number of deliveries: %v", err)
+			}
+		})
+	}
+}

@@ -249,6 +249,7 @@ var requests = map[string]request{
 	// SPM: a region in the caller's reach (spm_test.go); the demo planner
 	// of Kota Salatiga enters an aggregate, then removes it.
 	"GET /api/v1/spm/achievements": {queryOf: spmQueryOf},
+	"GET /api/v1/spm/overview":     {queryOf: spmQueryOf},
 	"PUT /api/v1/spm/aggregates": {body: func(fx *fixture, a actor, _ string) any {
 		return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": thisYear(), "quarter": 1,
 			"x": 3, "y": 5, "source": "Rekap manual Dinas Sosial"}

@@ -171,6 +171,7 @@ func (s *Server) Routes() []Route {
 		api("POST", "/spm/catalogs/{id}/activate", access.ManageSPMCatalog, s.apiCatalogActivate),
 		// SPM achievement and a region's own figures (spm.go).
 		api("GET", "/spm/achievements", access.ReadSPM, s.apiSPMAchievements),
+		api("GET", "/spm/overview", access.ReadSPM, s.apiSPMOverview),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
 		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
 		// An outside agency's referral link: the token is the key.

@@ -27,20 +27,26 @@ func readSPMQuery(q url.Values) (spmQuery, error) {
 	if out.Region == "" {
 		return out, apperr.BadParam("region", "field.required")
 	}
+	var err error
+	out.Year, out.Quarter, err = readSPMPeriod(q)
+	return out, err
+}
+
+// readSPMPeriod reads the year (required) and quarter (optional) of a query.
+func readSPMPeriod(q url.Values) (year, quarter int, err error) {
 	y := strings.TrimSpace(q.Get("year"))
 	if y == "" {
-		return out, apperr.BadParam("year", "field.required")
+		return 0, 0, apperr.BadParam("year", "field.required")
 	}
-	var err error
-	if out.Year, err = strconv.Atoi(y); err != nil {
-		return out, apperr.BadParam("year", "field.number")
+	if year, err = strconv.Atoi(y); err != nil {
+		return 0, 0, apperr.BadParam("year", "field.number")
 	}
 	if v := strings.TrimSpace(q.Get("quarter")); v != "" {
-		if out.Quarter, err = strconv.Atoi(v); err != nil || out.Quarter < 1 || out.Quarter > 4 {
-			return out, apperr.BadParam("quarter", "spm.quarter_range")
+		if quarter, err = strconv.Atoi(v); err != nil || quarter < 1 || quarter > 4 {
+			return 0, 0, apperr.BadParam("quarter", "spm.quarter_range")
 		}
 	}
-	return out, nil
+	return year, quarter, nil
 }
 
 // apiSPMAchievements is GET /api/v1/spm/achievements?region=CODE&year=YYYY[&quarter=Q].
@@ -98,4 +104,29 @@ func (s *Server) apiSPMAggregateDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiSPMOverview is GET /api/v1/spm/overview?year=YYYY[&quarter=Q][&region=CODE]:
+// the dashboard of a region (or, without region, of the nation): its own
+// achievement, that of each region below it, and the totals per jenis.
+func (s *Server) apiSPMOverview(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	year, quarter, err := readSPMPeriod(q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o, err := s.spm.Overview(r.Context(), caseUser(r), strings.TrimSpace(q.Get("region")), year, quarter)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, overviewJSON{Overview: o, Year: o.Period.Year, Quarter: o.Period.Quarter})
+}
+
+// overviewJSON adds the period the overview was read for.
+type overviewJSON struct {
+	spm.Overview
+	Year    int `json:"year"`
+	Quarter int `json:"quarter"`
 }

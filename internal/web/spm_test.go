@@ -312,3 +312,46 @@ func TestSPMCatalogKeys(t *testing.T) {
 	catalogKeys(t, keys, `"((?:spm|field|error|nav)\.[a-z_.]+)"`, "spm.go", "spm_ui.go", "templates/spm.html", "../spm/store.go")
 	expectKeys(t, keys, 40)
 }
+
+// The dashboard's API: the nation for national viewers, a province with
+// its kab/kota for its verifier, nothing above a kab/kota planner.
+func TestSPMOverviewAPI(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		year := itoa(thisYear())
+		var o struct {
+			Region   *spm.Achievement `json:"region"`
+			Children []spm.Achievement
+			Totals   []spm.Total
+			Year     int
+		}
+		r := h.api(t, access.National, "GET", "/api/v1/spm/overview?year="+year, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("national: %d %s", r.Status, r.Body)
+		}
+		r.decode(t, &o)
+		if o.Region != nil || len(o.Children) != 38 || len(o.Totals) != 10 || o.Year != thisYear() {
+			t.Errorf("national: region %v, %d provinces, %d totals, year %d", o.Region, len(o.Children), len(o.Totals), o.Year)
+		}
+		o.Region, o.Children, o.Totals = nil, nil, nil
+		h.api(t, access.Verifier, "GET", "/api/v1/spm/overview?region=33&year="+year, nil).decode(t, &o)
+		if o.Region == nil || o.Region.Region != "33" || len(o.Children) != 35 || len(o.Totals) != 5 {
+			t.Errorf("Jawa Tengah: %+v", o)
+		}
+		for _, c := range []struct {
+			role   access.Role
+			query  string
+			status int
+		}{
+			{access.Planner, "year=" + year, http.StatusNotFound},
+			{access.Planner, "region=33&year=" + year, http.StatusNotFound},
+			{access.Planner, "region=33.73&year=" + year, http.StatusOK},
+			{access.Verifier, "year=" + year, http.StatusNotFound},
+			{access.National, "", http.StatusBadRequest},
+			{access.Worker, "year=" + year, http.StatusForbidden},
+		} {
+			if r := h.api(t, c.role, "GET", "/api/v1/spm/overview?"+c.query, nil); r.Status != c.status {
+				t.Errorf("%s ?%s: %d, want %d", c.role, c.query, r.Status, c.status)
+			}
+		}
+	})
+}

@@ -19,7 +19,7 @@ import (
 	"github.com/layan-id/layan/internal/wilayah"
 )
 
-const demoUsage = "usage: layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N]"
+const demoUsage = "usage: layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N] [--deliveries N]"
 
 // demoCmd loads N synthetic people (internal/synth) with registry.BulkLoad
 // and/or N synthetic cases with casework.BulkCases, people first. Each load
@@ -35,10 +35,11 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed and count give the same people and cases")
 	batch := fs.Int("batch", 0, fmt.Sprintf("people or cases per transaction (default %d people, %d cases)", registry.DefaultBatchSize, casework.DefaultCaseBatch))
 	workers := fs.Int("workers", 0, "synthetic workers sharing the cases (default: one per 100 cases)")
+	deliveries := fs.Int("deliveries", 1, "services in which each planned need of a case is delivered (1–50)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *people < 0 || *cases < 0 || *people+*cases == 0 || *workers < 0 || fs.NArg() > 0 {
+	if *people < 0 || *cases < 0 || *people+*cases == 0 || *workers < 0 || *deliveries < 1 || *deliveries > 50 || fs.NArg() > 0 {
 		return errors.New(demoUsage)
 	}
 	d, ix, err := app.Open(ctx, getenv("LAYAN_DB"))
@@ -62,7 +63,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		}
 	}
 	if *cases > 0 {
-		return demoCases(ctx, d, stdout, *cases, casesUnit, *seed, *batch, *workers)
+		return demoCases(ctx, d, stdout, *cases, casesUnit, *seed, *batch, *workers, *deliveries)
 	}
 	return nil
 }
@@ -121,13 +122,13 @@ func demoPeople(ctx context.Context, d *db.DB, ix *wilayah.Index, stdout io.Writ
 }
 
 // demoCases loads n synthetic cases into a unit with casework.BulkCases.
-func demoCases(ctx context.Context, d *db.DB, stdout io.Writer, cases int, unitID int64, seed uint64, batch, workers int) error {
+func demoCases(ctx context.Context, d *db.DB, stdout io.Writer, cases int, unitID int64, seed uint64, batch, workers, deliveries int) error {
 	fmt.Fprintf(stdout, "memuat / loading %d kasus sintetis / synthetic cases (seed %d) ke unit / into unit %d (%s)\n",
 		cases, seed, unitID, d.Dialect())
 	start := time.Now()
 	progress := progressPrinter(stdout, cases, start, "cases", "kasus/s")
 	res, err := casework.BulkCases(ctx, d, casework.BulkCaseOptions{Cases: cases, Seed: seed, UnitID: unitID,
-		Workers: workers, BatchSize: batch, Progress: progress, Actor: cliActor})
+		Workers: workers, BatchSize: batch, Progress: progress, Actor: cliActor, Deliveries: deliveries})
 	el := time.Since(start)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {

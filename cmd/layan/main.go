@@ -70,7 +70,7 @@ const usage = `Penggunaan / usage:
   layan user add NAME --role ROLE [--region CODE] [--unit ID] [--name "Nama Lengkap"]
   layan user reset-password|deactivate|activate NAME
   layan token create --user NAME [--name LABEL]
-  layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N]
+  layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N] [--deliveries N]
                                                muat orang dan kasus sintetis / load synthetic people and cases
   layan spm verify [--repair] [--json]         hitung ulang angka SPM dan bandingkan / recompute and compare SPM figures
   layan version

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
@@ -27,6 +28,12 @@ type Store struct {
 	Bands   []Band
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CacheFor is how long the dashboards of the nation and of a province
+	// are kept for other readers (cache.go); zero keeps nothing.
+	CacheFor time.Duration
+
+	cacheMu   sync.Mutex
+	overviews map[overviewKey]*overviewEntry
 }
 
 func (s *Store) now() time.Time {
@@ -546,6 +553,21 @@ func (s *Store) Overview(ctx context.Context, u access.User, code string, year, 
 		return out, apperr.BadParam(fe.Field, fe.Key, fe.Args...)
 	}
 	out.Period = p
+	if len(below) > 0 {
+		// The nation's or a province's: the same for every reader allowed.
+		path := out.Path
+		o, err := s.cachedOverview(ctx, overviewKey{code, p}, func() (Overview, error) {
+			return s.overview(ctx, code, path, below, p)
+		})
+		return o, err
+	}
+	return s.overview(ctx, code, out.Path, below, p)
+}
+
+// overview reads an overview whose region and period are checked.
+func (s *Store) overview(ctx context.Context, code string, path, below []wilayah.Region, p Period) (Overview, error) {
+	out := Overview{Path: path, Period: p}
+	var err error
 	if code != "" {
 		own, err := s.achievements(ctx, out.Path[len(out.Path)-1:], p)
 		if err != nil {

@@ -79,7 +79,9 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	s := &Server{cfg: cfg, db: d, regions: regions, cat: cat, log: log, pages: p, openapi: doc, started: time.Now(),
 		people: &registry.Store{DB: d, Regions: regions}, tokens: &access.TokenCache{}}
 	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir, EmergencyWindow: cfg.EmergencyWindow}
-	s.spm = &spm.Store{DB: d, Regions: regions}
+	// The dashboards of the nation and the provinces are kept half a
+	// second for their many readers: a case step is in them within a second.
+	s.spm = &spm.Store{DB: d, Regions: regions, CacheFor: 500 * time.Millisecond}
 	s.spmCat = &spm.Catalogs{DB: d}
 	s.metrics = newMetrics(d)
 	return s, nil

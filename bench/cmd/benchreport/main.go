@@ -47,16 +47,20 @@ import (
 )
 
 type options struct {
-	people      int // synthetic people loaded for the people phase; 0 skips it
-	peopleSeed  uint64
-	cases       int // synthetic cases loaded after the people; 0 skips the case phase
-	duration    time.Duration
-	warmup      time.Duration
-	clients     int
-	maxRequests int
-	inProcess   time.Duration
-	engines     []string
-	out         string
+	people     int // synthetic people loaded for the people phase; 0 skips it
+	peopleSeed uint64
+	cases      int // synthetic cases loaded after the people; 0 skips the case phase
+	// spmCases more cases, across Indonesia with spmDeliveries services per
+	// planned need, for the SPM phase; 0 skips it.
+	spmCases      int
+	spmDeliveries int
+	duration      time.Duration
+	warmup        time.Duration
+	clients       int
+	maxRequests   int
+	inProcess     time.Duration
+	engines       []string
+	out           string
 }
 
 func main() {
@@ -71,21 +75,28 @@ func main() {
 	flag.StringVar(&o.out, "out", filepath.Join("docs", "performance.md"), "report to write")
 	flag.IntVar(&o.people, "people", 1_000_000, "synthetic people loaded for the people phase (0: no people phase)")
 	flag.IntVar(&o.cases, "cases", 500_000, "synthetic cases loaded after the people for the case phase (0: none)")
+	flag.IntVar(&o.spmCases, "spm-cases", 1_500_000, "cases loaded across Indonesia after the case phase for the SPM phase (0: none)")
+	flag.IntVar(&o.spmDeliveries, "spm-deliveries", 5, "services per planned need of the SPM phase's cases")
 	quick := flag.Bool("quick", false, "a shorter run: 200,000 people and 100,000 cases unless -people or -cases is given")
 	flag.Parse()
 	o.peopleSeed = 1
 	if *quick {
-		people, cases := false, false
-		flag.Visit(func(f *flag.Flag) { people, cases = people || f.Name == "people", cases || f.Name == "cases" })
+		people, cases, spmCases := false, false, false
+		flag.Visit(func(f *flag.Flag) {
+			people, cases, spmCases = people || f.Name == "people", cases || f.Name == "cases", spmCases || f.Name == "spm-cases"
+		})
 		if !people {
 			o.people = 200_000
 		}
 		if !cases {
 			o.cases = 100_000
 		}
+		if !spmCases {
+			o.spmCases = 200_000
+		}
 	}
 	o.engines = strings.Split(engines, ",")
-	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 || o.people < 0 || o.cases < 0 {
+	if o.duration <= 0 || o.clients < 1 || o.clients > 1000 || o.maxRequests < 1 || o.people < 0 || o.cases < 0 || o.spmCases < 0 || o.spmDeliveries < 1 {
 		fmt.Fprintln(os.Stderr, "benchreport: -duration must be positive, -clients 1–1000, -max-requests positive, -people not negative")
 		os.Exit(2)
 	}
@@ -119,6 +130,7 @@ type engineRun struct {
 	After     procStats // after the last scenario
 	People    *peopleRun
 	Cases     *casesRun
+	SPM       *spmRun
 }
 
 type scenarioRun struct {
@@ -277,6 +289,11 @@ func measureEngine(ctx context.Context, o options, engine, bin, tmp string, quer
 		if o.cases > 0 {
 			if r.Cases, err = measureCases(ctx, o, engine, bin, tmp, dbURL); err != nil {
 				return r, fmt.Errorf("cases: %w", err)
+			}
+			if o.spmCases > 0 {
+				if r.SPM, err = measureSPM(ctx, o, engine, bin, tmp, dbURL); err != nil {
+					return r, fmt.Errorf("spm: %w", err)
+				}
 			}
 		}
 	}

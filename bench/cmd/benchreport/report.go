@@ -105,6 +105,10 @@ var scenarioTitles = map[string]string{
 	scCasesWorker:    "case list, workers: `GET /api/v1/cases?page=`",
 	scCasesSup:       "case list, supervisor: `GET /api/v1/cases?open=true|stage=…`",
 	scWorkSupervisor: "Pekerjaan saya, supervisor: `GET /api/v1/work`",
+	scSPMBase:        "baseline: `GET /healthz`",
+	scSPMNational:    "national dashboard: `GET /api/v1/spm/overview?year=`",
+	scSPMProvince:    "province dashboard: `GET /api/v1/spm/overview?region=PROV`",
+	scSPMKabKota:     "kab/kota achievement: `GET /api/v1/spm/achievements?region=`",
 }
 
 func (r report) markdown() string {
@@ -203,6 +207,20 @@ func (r report) markdown() string {
 			p("  3. **case list, supervisor**: the unit's open cases, pages 1–40, or one open stage, pages 1–10.\n")
 			p("  4. **Pekerjaan saya, supervisor**: the unit's oldest 20 submissions waiting for approval and its oldest 20 visits due.\n")
 		}
+		if o.cases > 0 && o.spmCases > 0 {
+			p("- **SPM phase**, after the case phase, on the same database: a sentra covering all 38 provinces is made and\n")
+			p("  `layan demo --cases %d --unit ID --seed 6 --deliveries %d` loads cases across Indonesia into it, each\n", o.spmCases, o.spmDeliveries)
+			p("  planned need delivered in %d services (so the SPM figures cover every kab/kota, with the case phase's\n", o.spmDeliveries)
+			p("  cases about %d cases in all); every batch keeps the SPM figures as the cases' steps would. Then, in\n", o.cases+o.spmCases)
+			p("  process: **one incremental update** (derive one case's episodes from its documents, compare, move the\n")
+			p("  tallies, in its own transaction, as every case step does) timed over 500 counted cases drawn at\n")
+			p("  random, against the **full recompute** (`spm.Verify`, as `layan spm verify`: every case derived from\n")
+			p("  its documents on one snapshot and compared with the stored episodes and tallies). A new server then\n")
+			p("  answers, as the national viewer, over 2000 periods of this year and last:\n")
+			p("  1. **national dashboard** `GET /api/v1/spm/overview?year=…`: the 38 provinces and the ten jenis summed over Indonesia;\n")
+			p("  2. **province dashboard** `GET /api/v1/spm/overview?region=PROV&…`: a province, its kab/kota and their totals;\n")
+			p("  3. **kab/kota achievement** `GET /api/v1/spm/achievements?region=…`.\n")
+		}
 	}
 	p("\n")
 
@@ -237,6 +255,9 @@ func (r report) markdown() string {
 	}
 	if o.cases > 0 {
 		r.casesMarkdown(p)
+	}
+	if o.cases > 0 && o.spmCases > 0 {
+		r.spmMarkdown(p)
 	}
 
 	ip := r.InProcess
@@ -325,6 +346,21 @@ func (r report) markdown() string {
 				}
 			}
 			p(" Peak RSS %s.\n", fmtMiB(cr.After.HWM))
+		}
+	}
+	if o.cases > 0 && o.spmCases > 0 {
+		p("\nThe SPM targets (issue 6): the national dashboard p95 under %s with %d clients on about %d cases.\n\n",
+			fmtDur(spmTarget), o.clients, o.cases+o.spmCases)
+		for _, e := range r.Engines {
+			sr := e.SPM
+			if e.Skipped != "" || sr == nil {
+				continue
+			}
+			if s, ok := sr.scenario(scSPMNational); ok {
+				p("- **%s**: national dashboard p95 %s (%s); one incremental update %s at the median, the full recompute %s (%s).\n",
+					e.Engine, fmtDur(s.Result.Percentile(95)), verdict(s.Result.Percentile(95), spmTarget),
+					fmtDur(sr.incrementalQuantile(0.5)), sr.Full.Round(100*time.Millisecond), ratio(sr.Full, sr.incrementalQuantile(0.5)))
+			}
 		}
 	}
 	p("\nAt %d clients on %d cores shared by client, server (and PostgreSQL) every request waits for the\n", o.clients, r.Machine.Cores)

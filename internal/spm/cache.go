@@ -75,4 +75,3 @@ func isReady(e *overviewEntry) bool {
 		return false
 	}
 }
-

@@ -686,3 +686,56 @@ func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total,
 	}
 	return out, nil
 }
+
+// Export is what the exports hold: every region of a reader's scope that
+// owes jenis, with its achievement for one period — the nation's 38
+// provinces and 514 kab/kota, a province and its kab/kota, or one kab/kota.
+type Export struct {
+	Scope     wilayah.Code // empty for the nation
+	ScopeName string
+	Period    Period
+	// Provinces and KabKota are by code; each holds its five jenis.
+	Provinces []Achievement
+	KabKota   []Achievement
+}
+
+// Export reads the achievement of every region of code's subtree (the
+// nation when code is empty) for a period, as u may read them.
+func (s *Store) Export(ctx context.Context, u access.User, code string, year, quarter int) (Export, error) {
+	var out Export
+	var provinces, kabkota []wilayah.Region
+	if code == "" {
+		if !u.Role.Can(access.ReadSPM) || !u.Scope().All {
+			return out, errNoRegion
+		}
+		out.ScopeName = "Indonesia"
+		provinces = s.Regions.Children("")
+		for _, p := range provinces {
+			kabkota = append(kabkota, s.Regions.Children(p.Code)...)
+		}
+	} else {
+		r, err := s.region(u, code)
+		if err != nil {
+			return out, err
+		}
+		out.Scope, out.ScopeName = r.Code, r.Name
+		if r.Code.Level() == wilayah.Province {
+			provinces, kabkota = []wilayah.Region{r}, s.Regions.Children(r.Code)
+		} else {
+			kabkota = []wilayah.Region{r}
+		}
+	}
+	p, err := PeriodFor(year, quarter, s.now())
+	if err != nil {
+		fe := apperr.As(err).Fields[0]
+		return out, apperr.BadParam(fe.Field, fe.Key, fe.Args...)
+	}
+	out.Period = p
+	if out.Provinces, err = s.achievements(ctx, provinces, p); err != nil {
+		return out, err
+	}
+	if out.KabKota, err = s.achievements(ctx, kabkota, p); err != nil {
+		return out, err
+	}
+	return out, nil
+}

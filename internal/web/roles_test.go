@@ -231,7 +231,7 @@ type request struct {
 	// roles, when set, are the roles the domain lets take the step, fewer
 	// than the route's permission admits (a supervisor's step on a case):
 	// the route's other roles are refused with 403 on their own objects
-	// too, and change nothing.
+	// too (or, on a route naming no object, outright), and change nothing.
 	roles []access.Role
 	// wholeDeployment marks a change of what the whole deployment shares
 	// (the SPM catalog): an admin of one region is refused it with 403.
@@ -250,6 +250,8 @@ var requests = map[string]request{
 	// of Kota Salatiga enters an aggregate, then removes it.
 	"GET /api/v1/spm/achievements": {queryOf: spmQueryOf},
 	"GET /api/v1/spm/overview":     {queryOf: spmQueryOf},
+	"GET /api/v1/spm/export":       {queryOf: func(fx *fixture, a actor) string { return spmQueryOf(fx, a) + "&format=xlsx" }},
+	"GET /spm/export":              {queryOf: func(fx *fixture, a actor) string { return spmQueryOf(fx, a) + "&format=csv" }},
 	"PUT /api/v1/spm/aggregates": {body: func(fx *fixture, a actor, _ string) any {
 		return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": thisYear(), "quarter": 1,
 			"x": 3, "y": 5, "source": "Rekap manual Dinas Sosial"}
@@ -259,6 +261,18 @@ var requests = map[string]request{
 			"quarter": {"1"}, "x": {"1"}, "y": {"2"}, "source": {"Rekap manual"}, "version": {"0"}}
 	}},
 	"DELETE /api/v1/spm/aggregates": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
+
+	// The quarterly SPM report (spm_report_test.go): a report in the
+	// caller's reach; each step made valid for the role that takes it.
+	"GET /spm/report":                  {queryOf: reportQueryOf},
+	"GET /spm/reports":                 {queryOf: reportQueryOf},
+	"GET /api/v1/spm/reports":          {queryOf: reportQueryOf},
+	"GET /api/v1/spm/reports/history":  {queryOf: reportQueryOf},
+	"GET /api/v1/spm/report-status":    {queryOf: reportQueryOf},
+	"POST /spm/report":                 {body: uiBodyReportSave},
+	"PUT /api/v1/spm/reports":          {body: apiBodyReportSave},
+	"POST /spm/report/actions":         {roles: reportStepRoles, body: uiBodyReportStep},
+	"POST /api/v1/spm/reports/actions": {roles: reportStepRoles, body: apiBodyReportStep},
 
 	// The SPM catalog (spmcatalog_test.go): a copy of the version in
 	// force; an edit and an activation of a draft made for the request.
@@ -798,7 +812,7 @@ func cases(t *testing.T, a actor, rt web.Route) []matrixCase {
 		return []matrixCase{{res, probe[res], wantSignIn, false}}
 	case !allowed(a.role, rt.Perm):
 		return []matrixCase{{res, probe[res], wantForbidden, false}}
-	case res == "" && wholeDeploymentOnly(a, rt):
+	case res == "" && (wholeDeploymentOnly(a, rt) || refusedByRole(a, rt)):
 		return []matrixCase{{want: wantForbidden, domain: true}}
 	case res == "":
 		return []matrixCase{{want: wantOK}}

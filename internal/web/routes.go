@@ -105,6 +105,15 @@ func (s *Server) Routes() []Route {
 		// SPM achievement (spm_ui.go).
 		html("GET", "/spm", access.ReadSPM, s.spmPage),
 		html("POST", "/spm/aggregates", access.EnterSPM, s.spmAggregate),
+		html("GET", "/spm/export", access.ReadSPM, s.spmExport),
+		// The quarterly SPM report (spm_report.go): read by the SPM roles,
+		// written by the region's planner; the actions route is open to
+		// every reader because planners submit and reviewers review, and
+		// the workflow (spm.DecideReport) decides who takes which step.
+		html("GET", "/spm/report", access.ReadSPM, s.spmReportPage),
+		html("POST", "/spm/report", access.EnterSPM, s.spmReportSave),
+		html("POST", "/spm/report/actions", access.ReadSPM, s.spmReportAct),
+		html("GET", "/spm/reports", access.ReadSPM, s.spmReportsPage),
 		// An outside agency's referral link, without an account: the token
 		// is the key (and is kept out of the access log).
 		html("GET", "/rujukan/{token}", P, s.referralLink),
@@ -172,8 +181,15 @@ func (s *Server) Routes() []Route {
 		// SPM achievement and a region's own figures (spm.go).
 		api("GET", "/spm/achievements", access.ReadSPM, s.apiSPMAchievements),
 		api("GET", "/spm/overview", access.ReadSPM, s.apiSPMOverview),
+		api("GET", "/spm/export", access.ReadSPM, s.spmExport),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
 		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
+		// The quarterly SPM report (spm_report.go).
+		api("GET", "/spm/reports", access.ReadSPM, s.apiSPMReport),
+		api("PUT", "/spm/reports", access.EnterSPM, s.apiSPMReportPut),
+		api("POST", "/spm/reports/actions", access.ReadSPM, s.apiSPMReportAction),
+		api("GET", "/spm/reports/history", access.ReadSPM, s.apiSPMReportHistory),
+		api("GET", "/spm/report-status", access.ReadSPM, s.apiSPMReportStatus),
 		// An outside agency's referral link: the token is the key.
 		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
 		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),

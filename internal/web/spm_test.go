@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/spm"
@@ -350,6 +354,57 @@ func TestSPMOverviewAPI(t *testing.T) {
 			{access.Worker, "year=" + year, http.StatusForbidden},
 		} {
 			if r := h.api(t, c.role, "GET", "/api/v1/spm/overview?"+c.query, nil); r.Status != c.status {
+				t.Errorf("%s ?%s: %d, want %d", c.role, c.query, r.Status, c.status)
+			}
+		}
+	})
+}
+
+// The exports as a verifier downloads them: the province and its kab/kota
+// in a workbook with a sheet per jenis, the CSV, the open data with its
+// metadata; a kab/kota planner gets only their own; a bad format is 400.
+func TestSPMExport(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		year := itoa(thisYear())
+		r := h.api(t, access.Verifier, "GET", "/api/v1/spm/export?format=xlsx&region=33&year="+year, nil)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "capaian-spm-33-"+year) {
+			t.Fatalf("xlsx: %d %v", r.Status, r.Header)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("anak_luar_panti")
+		if len(f.GetSheetList()) != 11 || len(rows) != 5+35 || !strings.Contains(strings.Join(rows[5], " "), "Cilacap") {
+			t.Errorf("workbook: sheets %v, %d rows of anak luar panti", f.GetSheetList(), len(rows))
+		}
+		f.Close()
+		r = h.api(t, access.Planner, "GET", "/api/v1/spm/export?format=csv&region=33.73&year="+year, nil)
+		recs, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+		if r.Status != http.StatusOK || err != nil || len(recs) != 6 || recs[1][0] != "33.73" {
+			t.Errorf("csv: %d %v %q", r.Status, err, recs)
+		}
+		r = h.api(t, access.National, "GET", "/api/v1/spm/export?format=json&year="+year, nil)
+		var od struct {
+			Metadata map[string]any
+			Data     []map[string]any
+		}
+		r.decode(t, &od)
+		if od.Metadata["lisensi"] != "CC-BY-4.0" || len(od.Data) != (38+514)*5 {
+			t.Errorf("open data: %v, %d rows", od.Metadata, len(od.Data))
+		}
+		for _, c := range []struct {
+			role   access.Role
+			query  string
+			status int
+		}{
+			{access.Planner, "format=xlsx&year=" + year, http.StatusNotFound},
+			{access.Planner, "format=xlsx&region=33&year=" + year, http.StatusNotFound},
+			{access.National, "format=pdf&year=" + year, http.StatusBadRequest},
+			{access.National, "format=csv", http.StatusBadRequest},
+			{access.Worker, "format=csv&year=" + year, http.StatusForbidden},
+		} {
+			if r := h.api(t, c.role, "GET", "/api/v1/spm/export?"+c.query, nil); r.Status != c.status {
 				t.Errorf("%s ?%s: %d, want %d", c.role, c.query, r.Status, c.status)
 			}
 		}

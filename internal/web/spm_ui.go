@@ -91,6 +91,16 @@ func (p *spmPage) Link(code wilayah.Code) string {
 	return "/spm?" + v.Encode()
 }
 
+// ExportLink downloads the page's region (and the regions below it) for
+// its period in a format.
+func (p *spmPage) ExportLink(format string) string {
+	v := url.Values{"format": {format}, "year": {strconv.Itoa(p.O.Period.Year)}, "quarter": {strconv.Itoa(p.O.Period.Quarter)}}
+	if p.O.Region != nil {
+		v.Set("region", string(p.O.Region.Region))
+	}
+	return "/spm/export?" + v.Encode()
+}
+
 // EntryFor is the aggregate form of one jenis: as sent back with errors, or
 // as stored.
 func (p *spmPage) EntryFor(f spm.Figure) spmEntry {
@@ -219,6 +229,10 @@ func (s *Server) spmAggregate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	status := http.StatusUnprocessableEntity
+	if e := apperr.As(err); errs == nil && e != nil && e.Kind == apperr.Conflict && e.Code == spm.CodePeriodClosed {
+		// Not a stale copy: the quarter's report is under review or locked.
+		errs, status = FormErrors{"_": s.cat.T(state(r).lang, e.Key, e.Args...)}, http.StatusConflict
+	}
 	if errs == nil {
 		var ok bool
 		if errs, status, ok = s.formFailure(r, err); !ok {

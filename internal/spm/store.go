@@ -214,6 +214,61 @@ func (s *Store) Achievement(ctx context.Context, u access.User, code string, yea
 	return out[0], nil
 }
 
+// regionJenis keys a region's jenis.
+type regionJenis struct {
+	region string
+	jenis  Jenis
+}
+
+// counts reads, for the regions that where (a condition on the columns
+// spm_tally and spm_aggregate share, with its args) selects, the
+// casework's count of each jenis for p, one GROUP BY over the tallies,
+// and the aggregates entered for p's quarter.
+func (s *Store) counts(ctx context.Context, where string, args []any, p Period) (map[regionJenis]Count, map[regionJenis]*Aggregate, error) {
+	counts := map[regionJenis]Count{}
+	q := append([]any{p.Year}, args...)
+	q = append(q, p.Year, p.Year, p.Quarter)
+	rows, err := s.DB.Query(ctx, `SELECT region_code, jenis, SUM(y_in - y_out), SUM(CASE WHEN year = ? THEN x_in ELSE 0 END)
+		FROM spm_tally WHERE `+where+` AND (year < ? OR (year = ? AND quarter <= ?)) GROUP BY region_code, jenis`, q...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var k regionJenis
+		var c Count
+		if err := rows.Scan(&k.region, &k.jenis, &c.Y, &c.X); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		counts[k] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	aggs := map[regionJenis]*Aggregate{}
+	rows, err = s.DB.Query(ctx, `SELECT region_code, jenis, x, y, source, note, entered_by, entered_at, version
+		FROM spm_aggregate WHERE `+where+` AND year = ? AND quarter = ?`, append(append([]any{}, args...), p.Year, p.Quarter)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k regionJenis
+		var a Aggregate
+		var by *int64
+		if err := rows.Scan(&k.region, &k.jenis, &a.X, &a.Y, &a.Source, &a.Note, &by, &a.EnteredAt, &a.Version); err != nil {
+			return nil, nil, err
+		}
+		if by != nil {
+			a.EnteredBy = *by
+		}
+		a.EnteredAt = a.EnteredAt.UTC()
+		aggs[k] = &a
+	}
+	return counts, aggs, rows.Err()
+}
+
 // achievements reads the achievement of regions of one level for p: one
 // statement for the casework's counts and one for the aggregates.
 func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Period) ([]Achievement, error) {
@@ -226,56 +281,8 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 		codes[i] = string(r.Code)
 	}
 	in := strings.TrimSuffix(strings.Repeat("?,", len(codes)), ",")
-	type key struct {
-		region string
-		jenis  Jenis
-	}
-	counts := map[key]Count{}
-	args := append([]any{p.Year}, codes...)
-	args = append(args, p.Year, p.Year, p.Quarter)
-	rows, err := s.DB.Query(ctx, `SELECT region_code, jenis, SUM(y_in - y_out),
-		SUM(CASE WHEN year = ? THEN x_in ELSE 0 END)
-		FROM spm_tally WHERE region_code IN (`+in+`) AND (year < ? OR (year = ? AND quarter <= ?))
-		GROUP BY region_code, jenis`, args...)
+	counts, aggs, err := s.counts(ctx, "region_code IN ("+in+")", codes, p)
 	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var k key
-		var c Count
-		if err := rows.Scan(&k.region, &k.jenis, &c.Y, &c.X); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		counts[k] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	aggs := map[key]*Aggregate{}
-	args = append(append([]any{}, codes...), p.Year, p.Quarter)
-	rows, err = s.DB.Query(ctx, `SELECT region_code, jenis, x, y, source, note, entered_by, entered_at, version
-		FROM spm_aggregate WHERE region_code IN (`+in+`) AND year = ? AND quarter = ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var k key
-		var a Aggregate
-		var by *int64
-		if err := rows.Scan(&k.region, &k.jenis, &a.X, &a.Y, &a.Source, &a.Note, &by, &a.EnteredAt, &a.Version); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if by != nil {
-			a.EnteredBy = *by
-		}
-		a.EnteredAt = a.EnteredAt.UTC()
-		aggs[k] = &a
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 
@@ -286,7 +293,7 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 			From: p.From(), To: p.To(), Jenis: []Figure{}, Weights: w}
 		var used []Count
 		for _, svc := range ServicesOf(level) {
-			k := key{string(r.Code), svc.Jenis}
+			k := regionJenis{string(r.Code), svc.Jenis}
 			f := Figure{Jenis: svc.Jenis, Name: svc.Name, Casework: counts[k], Source: "casework"}
 			c := f.Casework
 			if ag := aggs[k]; ag != nil {
@@ -613,48 +620,12 @@ func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total,
 	if province != "" {
 		where, args = "province_code = ?", []any{province}
 	}
-	type key struct {
-		region string
-		jenis  Jenis
-	}
-	used := map[key]Count{}
-	q := append([]any{p.Year}, args...)
-	q = append(q, p.Year, p.Year, p.Quarter)
-	rows, err := s.DB.Query(ctx, `SELECT region_code, jenis, SUM(y_in - y_out), SUM(CASE WHEN year = ? THEN x_in ELSE 0 END)
-		FROM spm_tally WHERE `+where+` AND (year < ? OR (year = ? AND quarter <= ?)) GROUP BY region_code, jenis`, q...)
+	used, aggs, err := s.counts(ctx, where, args, p)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var k key
-		var c Count
-		if err := rows.Scan(&k.region, &k.jenis, &c.Y, &c.X); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		used[k] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows, err = s.DB.Query(ctx, `SELECT region_code, jenis, x, y FROM spm_aggregate WHERE `+where+` AND year = ? AND quarter = ?`,
-		append(args, p.Year, p.Quarter)...)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var k key
-		var c Count
-		if err := rows.Scan(&k.region, &k.jenis, &c.X, &c.Y); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		used[k] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for k, a := range aggs {
+		used[k] = Count{X: a.X, Y: a.Y} // an entered figure replaces the casework's
 	}
 	sum := map[Jenis]*Total{}
 	out := make([]Total, len(Services))

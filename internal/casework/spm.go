@@ -151,10 +151,11 @@ var closedStages = []any{string(Terminasi), string(BimbinganLanjut), string(Sele
 // by id: four range reads, whether for one case (a step) or a batch of a
 // full recompute, so that both derive the episodes alike.
 func loadSPM(ctx context.Context, q db.Q, lo, hi int64) ([]*spmCase, error) {
+	cond, ids := spm.IDRange("c.id", lo, hi)
 	rows, err := q.Query(ctx, `SELECT c.id, c.person_id, c.regency_code, c.province_code, c.setting, c.disaster_level,
 		a.cycle, a.needs, a.spm_penerima
 		FROM case_file c JOIN case_assessment a ON a.case_id = c.id
-		WHERE c.id BETWEEN ? AND ? AND a.spm_penerima <> '' ORDER BY c.id, a.cycle`, lo, hi)
+		WHERE `+cond+` AND a.spm_penerima <> '' ORDER BY c.id, a.cycle`, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -190,9 +191,10 @@ func loadSPM(ctx context.Context, q db.Q, lo, hi int64) ([]*spmCase, error) {
 	}
 
 	// The approval of each cycle's assessment, and the step that closed it.
-	args := append([]any{lo, hi, string(ApproveAssessment)}, closedStages...)
+	cond, ids = spm.IDRange("case_id", lo, hi)
+	args := append(append(ids, string(ApproveAssessment)), closedStages...)
 	args = append(args, closedStages...)
-	rows, err = q.Query(ctx, `SELECT case_id, cycle, action, at FROM case_event WHERE case_id BETWEEN ? AND ?
+	rows, err = q.Query(ctx, `SELECT case_id, cycle, action, at FROM case_event WHERE `+cond+`
 		AND (action = ? OR (stage_after IN (?, ?, ?) AND stage_before NOT IN (?, ?, ?))) ORDER BY case_id, id`, args...)
 	if err != nil {
 		return nil, err
@@ -222,9 +224,10 @@ func loadSPM(ctx context.Context, q db.Q, lo, hi int64) ([]*spmCase, error) {
 	}
 
 	// The plan in force of each cycle: its newest approved version.
+	cond, ids = spm.IDRange("p.case_id", lo, hi)
 	rows, err = q.Query(ctx, `SELECT p.case_id, p.cycle, p.number, p.approved_at, i.need, i.quantity
 		FROM case_plan p JOIN case_plan_item i ON i.plan_id = p.id
-		WHERE p.case_id BETWEEN ? AND ? AND p.approved_at IS NOT NULL ORDER BY p.case_id, p.cycle, p.number, i.line`, lo, hi)
+		WHERE `+cond+` AND p.approved_at IS NOT NULL ORDER BY p.case_id, p.cycle, p.number, i.line`, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -252,8 +255,9 @@ func loadSPM(ctx context.Context, q db.Q, lo, hi int64) ([]*spmCase, error) {
 		return nil, err
 	}
 
+	cond, ids = spm.IDRange("case_id", lo, hi)
 	rows, err = q.Query(ctx, `SELECT id, case_id, cycle, given_on, need, quantity FROM case_service
-		WHERE case_id BETWEEN ? AND ? ORDER BY case_id, cycle, given_on, id`, lo, hi)
+		WHERE `+cond+` ORDER BY case_id, cycle, given_on, id`, ids...)
 	if err != nil {
 		return nil, err
 	}

@@ -618,7 +618,10 @@ type Total struct {
 func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total, error) {
 	where, args := "1=1", []any{}
 	if province != "" {
-		where, args = "province_code = ?", []any{province}
+		// The province's kab/kota: a range of the tables' leading key
+		// column, so that the primary key reads them alone (province_code
+		// has no index: each province's dashboard scanned every tally).
+		where, args = "region_code >= ? AND region_code < ?", []any{province + ".", province + "/"}
 	}
 	used, aggs, err := s.counts(ctx, where, args, p)
 	if err != nil {

@@ -1026,21 +1026,8 @@ func planInputFromForm(f url.Values) (casework.PlanInput, []planRow) {
 	in := casework.PlanInput{Goals: f.Get("goals"), Items: []casework.PlanItem{}}
 	in.Version, _ = strconv.Atoi(f.Get("version"))
 	in.CaseVersion, _ = strconv.Atoi(f.Get("case_version"))
-	var idx []int
-	for k := range f {
-		rest, ok := strings.CutPrefix(k, "items.")
-		if !ok {
-			continue
-		}
-		n, _, _ := strings.Cut(rest, ".")
-		if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < maxPlanRows && !slices.Contains(idx, i) {
-			idx = append(idx, i)
-		}
-	}
-	slices.Sort(idx)
 	var rows []planRow
-	for _, i := range idx {
-		get := func(name string) string { return strings.TrimSpace(f.Get("items." + strconv.Itoa(i) + "." + name)) }
+	for _, get := range formRows(f, "items.", maxPlanRows) {
 		row := planRow{Need: get("need"), Component: get("component"), Quantity: get("quantity"),
 			UnitLabel: get("unit_label"), Responsible: get("responsible_user"), TargetOn: get("target_on")}
 		if row.Need+row.Component+row.Quantity+row.UnitLabel+row.Responsible+row.TargetOn == "" {

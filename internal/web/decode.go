@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -132,6 +134,29 @@ func decodeJSON(r *http.Request, v any) error {
 		return err
 	}
 	return DecodeJSON(r.Header.Get("Content-Type"), body, v)
+}
+
+// formRows lists the rows of a form's repeated fields, named
+// PREFIX.N.FIELD with N from 0 to below max, in the order of N, each as a
+// reader of its trimmed fields: the items of a plan, of a catalog jenis.
+func formRows(f url.Values, prefix string, max int) []func(field string) string {
+	var idx []int
+	for k := range f {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			continue
+		}
+		n, _, _ := strings.Cut(rest, ".")
+		if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < max && !slices.Contains(idx, i) {
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	out := make([]func(string) string, len(idx))
+	for k, i := range idx {
+		out[k] = func(field string) string { return strings.TrimSpace(f.Get(prefix + strconv.Itoa(i) + "." + field)) }
+	}
+	return out
 }
 
 // parseForm parses a form body with the same size limit and refuses invalid

@@ -366,21 +366,8 @@ func catalogJenisFromForm(f url.Values) (spm.CatalogJenisInput, []catalogRow) {
 	in := spm.CatalogJenisInput{Name: f.Get("name"), Penerima: f.Get("penerima"), Source: f.Get("source"),
 		Items: []spm.CatalogItemInput{}}
 	in.Version, _ = strconv.Atoi(f.Get("version"))
-	var idx []int
-	for k := range f {
-		rest, ok := strings.CutPrefix(k, "items.")
-		if !ok {
-			continue
-		}
-		n, _, _ := strings.Cut(rest, ".")
-		if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < maxCatalogRows && !slices.Contains(idx, i) {
-			idx = append(idx, i)
-		}
-	}
-	slices.Sort(idx)
 	var rows []catalogRow
-	for _, i := range idx {
-		get := func(name string) string { return strings.TrimSpace(f.Get("items." + strconv.Itoa(i) + "." + name)) }
+	for _, get := range formRows(f, "items.", maxCatalogRows) {
 		row := catalogRow{Code: get("code"), Name: get("name"), UnitLabel: get("unit_label"), Note: get("note")}
 		if row.Code+row.Name+row.UnitLabel+row.Note == "" {
 			continue

@@ -890,20 +890,12 @@ func (p *casePage) planFormOf() planForm {
 		}
 		rows = append(rows, row)
 	}
-	f.Rows = withEmptyRows(rows)
+	f.Rows = numberedRows(rows, emptyPlanRows, (*planRow).number)
 	return f
 }
 
-// withEmptyRows numbers rows and adds the blank ones.
-func withEmptyRows(rows []planRow) []planRow {
-	for range emptyPlanRows {
-		rows = append(rows, planRow{})
-	}
-	for i := range rows {
-		rows[i].N = i + 1
-	}
-	return rows
-}
+// number is the row's place in the form, for numberedRows.
+func (r *planRow) number() *int { return &r.N }
 
 func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
@@ -1108,7 +1100,7 @@ func (s *Server) casePlan(w http.ResponseWriter, r *http.Request) {
 	in, rows := planInputFromForm(r.PostForm)
 	if _, err := s.cases.SavePlan(r.Context(), actor(r), caseUser(r), id, in); err != nil {
 		s.caseFailed(w, r, id, err, "plan", func(p *casePage, fe FormErrors) {
-			p.Plan = planForm{Goals: in.Goals, Version: in.Version, Rows: withEmptyRows(rows)}
+			p.Plan = planForm{Goals: in.Goals, Version: in.Version, Rows: numberedRows(rows, emptyPlanRows, (*planRow).number)}
 			if p.Conflict != nil {
 				p.Plan.Version = p.Conflict.CurrentVersion
 			}

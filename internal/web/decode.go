@@ -159,6 +159,16 @@ func formRows(f url.Values, prefix string, max int) []func(field string) string 
 	return out
 }
 
+// numberedRows adds empty blank rows to a form's repeated rows and numbers
+// every row from 1 through n, which points at the row's number.
+func numberedRows[T any](rows []T, empty int, n func(*T) *int) []T {
+	rows = append(rows, make([]T, empty)...)
+	for i := range rows {
+		*n(&rows[i]) = i + 1
+	}
+	return rows
+}
+
 // parseForm parses a form body with the same size limit and refuses invalid
 // UTF-8 (or NUL) in any value, so nothing malformed reaches a domain package.
 func parseForm(w http.ResponseWriter, r *http.Request) error {

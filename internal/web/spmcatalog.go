@@ -258,20 +258,12 @@ func catalogJenisFormOf(c *spm.Catalog, j spm.Jenis) *catalogJenisForm {
 	for _, it := range in.Items {
 		f.Rows = append(f.Rows, catalogRow{Code: it.Code, Name: it.Name, UnitLabel: it.UnitLabel, Note: it.Note})
 	}
-	f.Rows = withEmptyCatalogRows(f.Rows)
+	f.Rows = numberedRows(f.Rows, emptyCatalogRows, (*catalogRow).number)
 	return f
 }
 
-// withEmptyCatalogRows numbers rows and adds the blank ones.
-func withEmptyCatalogRows(rows []catalogRow) []catalogRow {
-	for range emptyCatalogRows {
-		rows = append(rows, catalogRow{})
-	}
-	for i := range rows {
-		rows[i].N = i + 1
-	}
-	return rows
-}
+// number is the row's place in the form, for numberedRows.
+func (r *catalogRow) number() *int { return &r.N }
 
 func (s *Server) catalogPageHandler(w http.ResponseWriter, r *http.Request) {
 	p, err := s.catalogPageFor(r, 0)
@@ -423,7 +415,7 @@ func (s *Server) catalogJenis(w http.ResponseWriter, r *http.Request) {
 		}
 		s.catalogFailed(w, r, id, err, func(p *catalogPage, fe FormErrors) {
 			f := &catalogJenisForm{Jenis: j, Version: in.Version, Name: in.Name, Penerima: in.Penerima, Source: in.Source,
-				Rows: withEmptyCatalogRows(rows), Failed: true}
+				Rows: numberedRows(rows, emptyCatalogRows, (*catalogRow).number), Failed: true}
 			f.spread(fe)
 			p.Edit = f
 		})

@@ -34,11 +34,7 @@ func TestDemoPeople(t *testing.T) {
 				t.Errorf("a unit that does not exist: %v", err)
 			}
 			d := openDB(t, url)
-			var unit int64
-			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
-				t.Fatal(err)
-			}
+			unit := salatigaUnit(t, d)
 
 			out, err := layan("--people", "2500", "--batch", "500", "--unit", strconv.FormatInt(unit, 10))
 			if err != nil {
@@ -99,11 +95,7 @@ func TestDemoCases(t *testing.T) {
 				t.Errorf("no demo sentra and no --unit: %v", err)
 			}
 			d := openDB(t, url)
-			var unit int64
-			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
-				t.Fatal(err)
-			}
+			unit := salatigaUnit(t, d)
 			u := strconv.FormatInt(unit, 10)
 
 			// People first, then cases on them.
@@ -151,4 +143,16 @@ func TestDemoCases(t *testing.T) {
 			}
 		})
 	}
+}
+
+// salatigaUnit adds the Dinas Sosial of Kota Salatiga to a database the
+// CLI made (no demo data) and returns its id.
+func salatigaUnit(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	var unit int64
+	if err := d.QueryRow(context.Background(), `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
+		VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
+		t.Fatal(err)
+	}
+	return unit
 }

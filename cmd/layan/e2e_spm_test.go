@@ -13,6 +13,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,7 +57,7 @@ func TestE2ESPM(t *testing.T) {
 
 			// The workbook, fetched from the page's own link in the browser.
 			href := eval[string](b, `document.querySelector('a[href^="/spm/export?"][href*="format=xlsx"]').getAttribute("href")`)
-			data := eval[string](b, `fetch(`+jsString(href)+`).then(r => { if (!r.ok) throw new Error("HTTP " + r.status); return r.arrayBuffer() })
+			data := eval[string](b, `fetch(`+strconv.Quote(href)+`).then(r => { if (!r.ok) throw new Error("HTTP " + r.status); return r.arrayBuffer() })
 				.then(buf => { let s = ""; for (const x of new Uint8Array(buf)) s += String.fromCharCode(x); return btoa(s) })`)
 			raw, err := base64.StdEncoding.DecodeString(data)
 			if err != nil {
@@ -86,21 +87,4 @@ func TestE2ESPM(t *testing.T) {
 			b.logFindings()
 		})
 	}
-}
-
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"', '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
 )
 
@@ -35,11 +34,7 @@ func TestSPMVerify(t *testing.T) {
 				t.Errorf("unknown flag: %v", err)
 			}
 			d := openDB(t, url)
-			var unit int64
-			if err := d.QueryRow(ctx, `INSERT INTO unit (type, name, region_code, province_code, created_at, updated_at)
-				VALUES ('dinsos_kabkota', ?, '33.73', '33', ?, ?) RETURNING id`, "Dinas Sosial Kota Salatiga", db.Now(), db.Now()).Scan(&unit); err != nil {
-				t.Fatal(err)
-			}
+			unit := salatigaUnit(t, d)
 			u := strconv.FormatInt(unit, 10)
 			if out, err := layan("demo", "--people", "800", "--unit", u); err != nil {
 				t.Fatalf("%v\n%s", err, out)

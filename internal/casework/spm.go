@@ -274,6 +274,16 @@ func loadSPM(ctx context.Context, q db.Q, lo, hi int64) ([]*spmCase, error) {
 	return out, rows.Err()
 }
 
+// changesSPM are the steps after which a case's episodes can differ: the
+// approval of an assessment (Y, with the group fixed then), of a plan (what
+// meeting a need takes), a service delivered (X), and the terminasi that
+// closes a cycle unmet. The others (saves, submissions, returns, notes,
+// referrals, visits, a reopening, which starts a cycle not yet counted)
+// write nothing the episodes read; TestSPMIncrementalEqualsFull holds the
+// list to the full recompute.
+var changesSPM = map[Action]bool{ApproveAssessment: true, ApprovePlan: true, RecordService: true,
+	RecordEmergency: true, ApproveTermination: true}
+
 // syncSPM brings the SPM episodes and tallies of one case up to date with
 // its documents, inside the transaction of the step that changed them.
 func syncSPM(ctx context.Context, q db.Q, id int64) error {

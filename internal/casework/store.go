@@ -418,10 +418,13 @@ func (s *Store) act(ctx context.Context, actor audit.Actor, u access.User, id in
 		if err := addEvent(ctx, tx, id, now, actor, string(e.Action), cycle, c.Stage, next.Stage, e.Reason, note); err != nil {
 			return err
 		}
-		// Every step may change what the case counts in the SPM; the
-		// count reads the approvals and closures from the timeline.
-		if err := syncSPM(ctx, tx, id); err != nil {
-			return err
+		// The steps that change what the case counts in the SPM move the
+		// figures; the count reads the approvals and closures from the
+		// timeline, so after the entry above.
+		if changesSPM[e.Action] {
+			if err := syncSPM(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		if out, err = getCase(ctx, tx, id); err != nil {
 			return err

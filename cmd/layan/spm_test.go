@@ -70,3 +70,47 @@ func TestSPMVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestSPMSettingsCmd prints and changes the SPM settings as an operator
+// would; a bad value is refused with the field named and nothing stored.
+func TestSPMSettingsCmd(t *testing.T) {
+	ctx := context.Background()
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			env := envFor(dbtest.NewURL(t, engine))
+			layan := func(args ...string) (string, error) {
+				var out bytes.Buffer
+				err := run(ctx, args, env, &out, io.Discard)
+				return out.String(), err
+			}
+			if _, err := layan("migrate"); err != nil {
+				t.Fatal(err)
+			}
+			out, err := layan("spm", "settings")
+			if err != nil || !strings.Contains(out, "penerima 1, mutu 0") || !strings.Contains(out, "≥ 90  Tuntas Utama") ||
+				!strings.Contains(out, "tanggal 20") {
+				t.Fatalf("defaults: %v\n%s", err, out)
+			}
+			if _, err := layan("spm", "settings", "--weights", "0.7,0.2"); err == nil || !strings.Contains(err.Error(), "--weights") {
+				t.Errorf("weights not summing to 1: %v", err)
+			}
+			if _, err := layan("spm", "settings", "--bands", "90:Baik"); err == nil {
+				t.Error("bands without 0 were taken")
+			}
+			out, err = layan("spm", "settings", "--bands", "95:Baik,0:Kurang", "--deadline-day", "12", "--json")
+			var set struct {
+				Bands []struct {
+					Min   float64 `json:"min"`
+					Label string  `json:"label"`
+				} `json:"bands"`
+				Day int `json:"report_deadline_day"`
+			}
+			if err != nil || json.Unmarshal([]byte(out), &set) != nil || len(set.Bands) != 2 || set.Bands[0].Label != "Baik" || set.Day != 12 {
+				t.Fatalf("change: %v\n%s", err, out)
+			}
+			if out, err = layan("spm", "settings"); err != nil || !strings.Contains(out, "tanggal 12") || !strings.Contains(out, "≥ 95  Baik") {
+				t.Errorf("read back: %v\n%s", err, out)
+			}
+		})
+	}
+}

@@ -72,6 +72,11 @@ const (
 	// locking and reopening them (Permendagri 59/2021 Pasal 24). The
 	// spm package decides which region's report each holder may review.
 	VerifySPM Permission = "spm.verify"
+	// ManageSPMSettings is changing the SPM rules no regulation fixes in
+	// full: the index weights and bands, the report deadline day. One
+	// deployment-wide rule, so admins only (the spm store further asks
+	// for the whole deployment's scope).
+	ManageSPMSettings Permission = "spm.settings"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
@@ -82,7 +87,7 @@ var grants = map[Role][]Permission{
 	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM},
 	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, VerifySPM},
 	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM, ManageSPMSettings},
 }
 
 // Can reports whether role r holds permission p.

@@ -7,8 +7,8 @@ import (
 
 // Band is a label given to an index of at least Min.
 type Band struct {
-	Min   float64
-	Label string
+	Min   float64 `json:"min"`
+	Label string  `json:"label"`
 }
 
 // DefaultBands are the labels e-SPM shows (domain.md §3 ✘: no primary text

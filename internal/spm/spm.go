@@ -146,7 +146,8 @@ func (c Count) Gap() int { return max(c.Y-c.X, 0) }
 // of required goods, services and SDM met). domain.md §3 ✘: e-SPM's
 // formula is not published; claims of 80/20 or 50/50 are unverified.
 type Weights struct {
-	Penerima, Mutu float64
+	Penerima float64 `json:"penerima"`
+	Mutu     float64 `json:"mutu"`
 }
 
 // DefaultWeights counts recipients only until quality is measured.

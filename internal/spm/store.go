@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -22,10 +21,6 @@ import (
 type Store struct {
 	DB      *db.DB
 	Regions *wilayah.Index
-	// Weights and Bands are the index settings (domain.md §3 ✘); zero
-	// values mean DefaultWeights and DefaultBands.
-	Weights Weights
-	Bands   []Band
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// CacheFor is how long the dashboards of the nation and of a province
@@ -41,20 +36,6 @@ func (s *Store) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
-}
-
-func (s *Store) weights() Weights {
-	if s.Weights == (Weights{}) {
-		return DefaultWeights
-	}
-	return s.Weights
-}
-
-func (s *Store) bands() []Band {
-	if len(s.Bands) == 0 {
-		return DefaultBands
-	}
-	return s.Bands
 }
 
 // Figure is one jenis of a region in a period: the count the casework
@@ -120,12 +101,6 @@ type Aggregate struct {
 	EnteredBy int64     `json:"entered_by,omitempty"`
 	EnteredAt time.Time `json:"entered_at"`
 	Version   int       `json:"version"`
-}
-
-// MarshalJSON names the weights' fields the way the API does.
-func (w Weights) MarshalJSON() ([]byte, error) {
-	return fmt.Appendf(nil, `{"penerima":%s,"mutu":%s}`, strconv.FormatFloat(w.Penerima, 'f', -1, 64),
-		strconv.FormatFloat(w.Mutu, 'f', -1, 64)), nil
 }
 
 // LevelOf is the level whose jenis a region owes: a province's or a
@@ -286,7 +261,11 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 		return nil, err
 	}
 
-	w := s.weights()
+	set, err := readSettings(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	w := set.Weights
 	out := make([]Achievement, len(regions))
 	for i, r := range regions {
 		a := Achievement{Region: r.Code, RegionName: r.Name, Level: level, Year: p.Year, Quarter: p.Quarter,
@@ -316,7 +295,7 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 		}
 		if ok {
 			a.Index = &idx
-			a.Label = Label(idx, s.bands())
+			a.Label = Label(idx, set.Bands)
 		}
 		out[i] = a
 	}

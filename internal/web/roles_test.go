@@ -17,6 +17,7 @@ import (
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/registry"
+	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/web"
 	"github.com/layan-id/layan/internal/wilayah"
@@ -87,6 +88,8 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	// The SPM catalog: read with the SPM figures, changed by an admin of
 	// the whole deployment only (spmcatalog_test.go).
 	access.ManageSPMCatalog: {access.Admin},
+	// The SPM settings likewise (spm_settings_test.go).
+	access.ManageSPMSettings: {access.Admin},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -260,6 +263,12 @@ var requests = map[string]request{
 		return url.Values{"region": {"33.73"}, "jenis": {"lansia_luar_panti"}, "year": {strconv.Itoa(thisYear())},
 			"quarter": {"1"}, "x": {"1"}, "y": {"2"}, "source": {"Rekap manual"}, "version": {"0"}}
 	}},
+	// The SPM settings (spm_settings_test.go): the defaults sent back.
+	"POST /spm/settings": {wholeDeployment: true, body: func(*fixture, actor, string) any {
+		return url.Values{"penerima": {"100"}, "mutu": {"0"}, "bands": {spm.FormatBands(spm.DefaultBands)},
+			"report_deadline_day": {"20"}}
+	}},
+	"PUT /api/v1/spm/settings":      {wholeDeployment: true, body: func(*fixture, actor, string) any { return spm.DefaultSettings() }},
 	"DELETE /api/v1/spm/aggregates": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
 
 	// The quarterly SPM report (spm_report_test.go): a report in the

@@ -106,6 +106,10 @@ func (s *Server) Routes() []Route {
 		html("GET", "/spm", access.ReadSPM, s.spmPage),
 		html("POST", "/spm/aggregates", access.EnterSPM, s.spmAggregate),
 		html("GET", "/spm/export", access.ReadSPM, s.spmExport),
+		// SPM settings (spm_settings.go): read by the SPM roles, changed by
+		// an admin of the whole deployment.
+		html("GET", "/spm/settings", access.ReadSPM, s.spmSettingsPage),
+		html("POST", "/spm/settings", access.ManageSPMSettings, s.spmSettingsSave),
 		// The quarterly SPM report (spm_report.go): read by the SPM roles,
 		// written by the region's planner; the actions route is open to
 		// every reader because planners submit and reviewers review, and
@@ -184,6 +188,8 @@ func (s *Server) Routes() []Route {
 		api("GET", "/spm/export", access.ReadSPM, s.spmExport),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
 		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
+		api("GET", "/spm/settings", access.ReadSPM, s.apiSPMSettings),
+		api("PUT", "/spm/settings", access.ManageSPMSettings, s.apiSPMSettingsPut),
 		// The quarterly SPM report (spm_report.go).
 		api("GET", "/spm/reports", access.ReadSPM, s.apiSPMReport),
 		api("PUT", "/spm/reports", access.EnterSPM, s.apiSPMReportPut),

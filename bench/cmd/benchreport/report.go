@@ -361,6 +361,10 @@ func (r report) markdown() string {
 					e.Engine, fmtDur(s.Result.Percentile(95)), verdict(s.Result.Percentile(95), spmTarget),
 					fmtDur(sr.incrementalQuantile(0.5)), sr.Full.Round(100*time.Millisecond), ratio(sr.Full, sr.incrementalQuantile(0.5)))
 			}
+			if len(sr.Export) > 0 {
+				p("  The XLSX export of every region: slowest of %d %s (%s, target %s).\n", len(sr.Export),
+					fmtDur(quantile(sr.Export, 1)), verdict(quantile(sr.Export, 1), spmExportTarget), fmtDur(spmExportTarget))
+			}
 		}
 	}
 	p("\nAt %d clients on %d cores shared by client, server (and PostgreSQL) every request waits for the\n", o.clients, r.Machine.Cores)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os/exec"
@@ -31,6 +32,12 @@ const (
 // spmTarget is issue 6's target for the national dashboard query (p95).
 const spmTarget = 100 * time.Millisecond
 
+// spmExportTarget is issue 6's target for the XLSX export of all regions.
+const spmExportTarget = 5 * time.Second
+
+// spmExports is how many times the national XLSX is downloaded.
+const spmExports = 5
+
 // spmNationalUnit is the unit the SPM phase loads its cases into: a sentra
 // covering every province, so that the cases spread over all kab/kota.
 const spmNationalUnit = "Sentra Nasional Uji Beban (benchreport)"
@@ -52,6 +59,10 @@ type spmRun struct {
 	// Uncached is the national dashboard's query alone (spm.Store.Overview
 	// without the server's half-second cache), in process, one at a time.
 	Uncached []time.Duration
+	// Export is the XLSX of every region (GET /api/v1/spm/export for the
+	// nation) downloaded whole over HTTP, one at a time; ExportBytes its size.
+	Export      []time.Duration
+	ExportBytes int64
 
 	Scenarios   []scenarioRun
 	Idle, After procStats
@@ -217,6 +228,16 @@ func measureSPM(ctx context.Context, o options, engine, bin, tmp, dbURL string) 
 	if sr.Scenarios, sr.Idle, sr.After, err = runScenarios(ctx, o, engine, srv, scenarios); err != nil {
 		return nil, err
 	}
+	progress("%s: downloading the XLSX export of every region %d times", engine, spmExports)
+	for range spmExports {
+		t0 := time.Now()
+		n, err := download(ctx, base+fmt.Sprintf("/api/v1/spm/export?format=xlsx&year=%d", year), national)
+		if err != nil {
+			return nil, fmt.Errorf("xlsx export: %w", err)
+		}
+		sr.Export = append(sr.Export, time.Since(t0))
+		sr.ExportBytes = n
+	}
 	if err := srv.stop(); err != nil {
 		return nil, fmt.Errorf("graceful stop: %w", err)
 	}
@@ -249,6 +270,15 @@ func (r report) spmMarkdown(p func(string, ...any)) {
 			sr.Full.Round(100*time.Millisecond), ratio(sr.Full, inc), sr.Check.Episodes, sr.Check.Tallies, sr.Check.Agrees(),
 			fmtDur(quantile(sr.Uncached, 0.5)), fmtDur(quantile(sr.Uncached, 0.95)))
 	}
+	p("\n| engine | XLSX of every region, median of %d | slowest | target | size |\n|---|--:|--:|---|--:|\n", spmExports)
+	for _, e := range r.Engines {
+		sr := e.SPM
+		if e.Skipped != "" || sr == nil || len(sr.Export) == 0 {
+			continue
+		}
+		p("| %s | %s | %s | %s | %s |\n", e.Engine, fmtDur(quantile(sr.Export, 0.5)), fmtDur(quantile(sr.Export, 1)),
+			verdict(quantile(sr.Export, 1), spmExportTarget), fmtMiB(sr.ExportBytes))
+	}
 	p("\n*national query, uncached*: `spm.Store.Overview` for the nation in process, one call at a time, without\n")
 	p("the server's cache: what one reader costs when the half-second cache has just expired. The server keeps\n")
 	p("the nation's and each province's dashboard for half a second for all their readers (a case step is in\n")
@@ -273,4 +303,23 @@ func (r report) spmMarkdown(p func(string, ...any)) {
 		p("\nServer memory (VmRSS): %s after start-up, %s after the load; peak (VmHWM) %s.\n\n",
 			fmtMiB(sr.Idle.RSS), fmtMiB(sr.After.RSS), fmtMiB(sr.After.HWM))
 	}
+}
+
+// download reads url whole with header and returns its size in bytes.
+func download(ctx context.Context, url string, header http.Header) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header = header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return n, err
 }

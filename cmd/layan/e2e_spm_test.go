@@ -5,7 +5,8 @@ package main
 // to Kota Salatiga, where the demo cases count; the workbook is downloaded
 // from the page's own link and opened, and its sheets checked; the
 // province's verifier opens the reporting status and Kota Salatiga's
-// quarterly report, and the catalog. axe-core runs on every page (on the
+// quarterly report, downloads its PDF from the page's link and reads it
+// back, and opens the catalog. axe-core runs on every page (on the
 // machinery of TestE2E, e2e_test.go).
 //
 //	LAYAN_TEST_CHROMIUM=/usr/bin/chromium go test ./cmd/layan/ -run E2ESPM -count=1 -v
@@ -22,6 +23,7 @@ import (
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/db/dbtest"
+	"github.com/layan-id/layan/internal/report"
 )
 
 func TestE2ESPM(t *testing.T) {
@@ -82,6 +84,37 @@ func TestE2ESPM(t *testing.T) {
 				t.Errorf("%s: the reporting status does not list Kota Salatiga", b.where())
 			}
 			b.visit("/spm/report?region=33.73")
+			// The official PDF, fetched from the report page's own link and
+			// read back the way report's own tests read it (no outside tool).
+			href = eval[string](b, `document.querySelector('a[href^="/spm/report.pdf?"]').getAttribute("href")`)
+			data = eval[string](b, `fetch(`+strconv.Quote(href)+`).then(r => {
+					if (!r.ok) throw new Error("HTTP " + r.status)
+					if (r.headers.get("Content-Type") !== "application/pdf") throw new Error("type " + r.headers.get("Content-Type"))
+					return r.arrayBuffer() })
+				.then(buf => { let s = ""; for (const x of new Uint8Array(buf)) s += String.fromCharCode(x); return btoa(s) })`)
+			if raw, err = base64.StdEncoding.DecodeString(data); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(raw, []byte("%PDF-")) {
+				t.Fatalf("%s: the downloaded report is no PDF: %.40q", b.where(), raw)
+			}
+			pages, err := report.ReadPDFText(raw)
+			if err != nil || len(pages) == 0 {
+				t.Fatalf("%s: the downloaded PDF does not read: %d pages, %v", b.where(), len(pages), err)
+			}
+			var pdf []string
+			for _, p := range pages {
+				for _, x := range p {
+					pdf = append(pdf, x.Text)
+				}
+			}
+			text := strings.Join(strings.Fields(strings.Join(pdf, " ")), " ")
+			for _, want := range []string{"PEMERINTAH KOTA SALATIGA", "DINAS SOSIAL", "LAPORAN PENERAPAN SPM BIDANG SOSIAL",
+				"Kepala Dinas Sosial", "Halaman 1 dari " + strconv.Itoa(len(pages))} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s: the PDF of Kota Salatiga's report lacks %q:\n%s", b.where(), want, text)
+				}
+			}
 			b.visit("/spm/catalog")
 			b.logout()
 			b.logFindings()

@@ -1,9 +1,10 @@
 package main
 
 // The quarterly SPM report from start to lock in a real browser (issue 6,
-// "done when"): the demo planner of Kota Salatiga opens the report of the
-// last quarter that ended from the SPM page, fills in every part the fill
-// rate asks for, saves and submits it; the verifier of Jawa Tengah
+// "done when"): the demo planner of Kota Salatiga opens the four stages
+// from the SPM page, then the report of the last quarter that ended, fills
+// in every part the fill rate asks for, saves and submits it; the verifier
+// of Jawa Tengah
 // verifies and locks it; the planner then finds it locked with no form to
 // change it. The national admin opens the SPM settings. axe-core runs on
 // every page (on the machinery of TestE2E, e2e_test.go).
@@ -56,6 +57,11 @@ func TestE2ESPMWorkflow(t *testing.T) {
 			b.follow("menu /spm", chromedp.Click(chromedp.CSS(`header.top nav a[href="/spm"]`)))
 			if h := b.text("main h1"); !strings.Contains(h, "Kota Salatiga") {
 				t.Errorf("%s: the planner's SPM page is %q", b.where(), h)
+			}
+			// The four stages first: data quality, unit costs, plan, realisation.
+			b.follow("the four stages", chromedp.Click(chromedp.CSS(`main a[href^="/spm/tahapan?"]`)))
+			if n := eval[int](b, `document.querySelectorAll("#tahap-1, #tahap-2, #tahap-3, #tahap-4").length`); n != 4 {
+				t.Errorf("%s: %d of the four stages shown", b.where(), n)
 			}
 			b.visit(report)
 			if got := status(); got != b.tr("spmreport.status.draf") {

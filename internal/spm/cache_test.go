@@ -46,7 +46,7 @@ func TestCachedOverview(t *testing.T) {
 	}
 	// Expired: computed again.
 	s.cacheMu.Lock()
-	s.overviews[key].at = time.Now().Add(-2 * time.Hour)
+	s.cache[cacheKey{"overview", key}].at = time.Now().Add(-2 * time.Hour)
 	s.cacheMu.Unlock()
 	if _, err := s.cachedOverview(ctx, key, compute); err != nil || calls.Load() != 2 {
 		t.Errorf("an expired overview was not computed again (%d)", calls.Load())

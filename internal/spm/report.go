@@ -322,6 +322,12 @@ type ReportJenis struct {
 	Solusi            string `json:"solusi"`
 	AnggaranRencana   *int64 `json:"anggaran_rencana"`
 	AnggaranRealisasi *int64 `json:"anggaran_realisasi"`
+	// The Prefilled flags mark an amount a draf shows that the planner did
+	// not write: the plan's budget allocated, the casework's money spent
+	// (kebutuhan_store.go). Never stored as such, ignored in input: saved
+	// or submitted, the amount becomes the report's own.
+	AnggaranRencanaPrefilled   bool `json:"anggaran_rencana_prefilled,omitempty"`
+	AnggaranRealisasiPrefilled bool `json:"anggaran_realisasi_prefilled,omitempty"`
 }
 
 // ReportTahap is whether a tahap is done (nil: not yet answered), with a note.
@@ -901,7 +907,21 @@ func (s *Store) readReport(ctx context.Context, r wilayah.Region, p Period) (Rep
 		}
 		live = &a[0]
 	}
-	return reportView(r, p, row, live, clock)
+	rep, err := reportView(r, p, row, live, clock)
+	if err != nil || live == nil {
+		return rep, err
+	}
+	// A draf shows the plan's budget and the casework's spending where the
+	// planner wrote none (issue 6 point 4); they count as filled, since
+	// submitting keeps them.
+	pre, err := s.reportPrefill(ctx, r, p, *live)
+	if err != nil {
+		return Report{}, err
+	}
+	if applyPrefill(&rep.ReportContent, pre) {
+		rep.Keterisian = KeterisianOf(rep.ReportContent, rep.Level)
+	}
+	return rep, nil
 }
 
 // reportID names a report in the audit log: "33.73/2026-TW1".
@@ -1060,12 +1080,16 @@ func (s *Store) ActOnReport(ctx context.Context, actor audit.Actor, u access.Use
 	// aggregate of the period changed in between (casework keeps running:
 	// the figures are those of the moment of submission).
 	var figures *Achievement
+	var prefill map[Jenis]budgetPrefill
 	if action == ReportSubmit {
 		a, err := s.achievements(ctx, []wilayah.Region{r}, p)
 		if err != nil {
 			return Report{}, err
 		}
 		figures = &a[0]
+		if prefill, err = s.reportPrefill(ctx, r, p, *figures); err != nil {
+			return Report{}, err
+		}
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		clock, err := s.reportClock(ctx, tx, p)
@@ -1083,6 +1107,9 @@ func (s *Store) ActOnReport(ctx context.Context, actor audit.Actor, u access.Use
 		} else {
 			content = emptyContent(level)
 		}
+		// Submitted, the budget lines the draf showed from the plan and
+		// the casework become the report's own, kept as submitted.
+		prefilled := action == ReportSubmit && applyPrefill(&content, prefill)
 		next, err := DecideReport(status, ReportStep{Action: action, By: u, Region: r.Code, Reason: reason,
 			Missing: len(KeterisianOf(content, level).Missing), Ended: clock.today() > p.To()})
 		if err != nil {
@@ -1107,6 +1134,11 @@ func (s *Store) ActOnReport(ctx context.Context, actor audit.Actor, u access.Use
 		case ReportSubmit:
 			if err := sameAggregates(ctx, tx, r.Code, p, *figures); err != nil {
 				return err
+			}
+			if prefilled {
+				if err := writeReportContent(ctx, tx, row.id, r.Code, content); err != nil {
+					return err
+				}
 			}
 			b, err := json.Marshal(figures)
 			if err != nil {

@@ -26,9 +26,12 @@ type Store struct {
 	// CacheFor is how long the dashboards of the nation and of a province
 	// are kept for other readers (cache.go); zero keeps nothing.
 	CacheFor time.Duration
+	// Cases is what the four tahapan read of the casework (case costs and
+	// the data-quality checks, kebutuhan_store.go); nil: not available.
+	Cases CaseFacts
 
-	cacheMu   sync.Mutex
-	overviews map[overviewKey]*overviewEntry
+	cacheMu sync.Mutex
+	cache   map[cacheKey]*cacheEntry
 }
 
 func (s *Store) now() time.Time {
@@ -250,7 +253,6 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 	if len(regions) == 0 {
 		return nil, nil
 	}
-	level, _ := LevelOf(regions[0].Code)
 	codes := make([]any, len(regions))
 	for i, r := range regions {
 		codes[i] = string(r.Code)
@@ -265,6 +267,20 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 	if err != nil {
 		return nil, err
 	}
+	return buildAchievements(regions, p, counts, aggs, set)
+}
+
+// buildAchievements turns the counts read for p (the casework's, and the
+// aggregates entered) into the achievement of regions of one level: the
+// one place where an entered figure replaces the casework's and capaian,
+// index and label are taken, for the page of one quarter and for the
+// quarters of a trend (trend.go) alike.
+func buildAchievements(regions []wilayah.Region, p Period, counts map[regionJenis]Count, aggs map[regionJenis]*Aggregate,
+	set Settings) ([]Achievement, error) {
+	if len(regions) == 0 {
+		return nil, nil
+	}
+	level, _ := LevelOf(regions[0].Code)
 	w := set.Weights
 	out := make([]Achievement, len(regions))
 	for i, r := range regions {
@@ -602,29 +618,44 @@ func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total,
 		// has no index: each province's dashboard scanned every tally).
 		where, args = "region_code >= ? AND region_code < ?", []any{province + ".", province + "/"}
 	}
-	used, aggs, err := s.counts(ctx, where, args, p)
+	counts, aggs, err := s.counts(ctx, where, args, p)
 	if err != nil {
 		return nil, err
 	}
-	for k, a := range aggs {
-		used[k] = Count{X: a.X, Y: a.Y} // an entered figure replaces the casework's
-	}
+	return sumTotals(province != "", counts, aggs), nil
+}
+
+// sumTotals adds up each jenis over the regions counted (the casework's
+// counts and the aggregates entered, per region), each region's entered
+// figure replacing its casework's exactly as on the region's own page; a
+// province's sum (ofProvince) keeps the five kab/kota jenis only. The
+// counts are left as they were: a trend builds the region's own
+// achievement from the same maps (trend.go).
+func sumTotals(ofProvince bool, counts map[regionJenis]Count, aggs map[regionJenis]*Aggregate) []Total {
 	sum := map[Jenis]*Total{}
 	out := make([]Total, len(Services))
 	for i, svc := range Services {
 		out[i] = Total{Jenis: svc.Jenis, Name: svc.Name, Level: svc.Level}
 		sum[svc.Jenis] = &out[i]
 	}
-	for k, c := range used {
+	add := func(k regionJenis, c Count) {
 		t := sum[k.jenis]
 		if t == nil {
-			continue // a jenis no longer in the catalog
+			return // a jenis no longer in the catalog
 		}
 		t.X += c.X
 		t.Y += c.Y
 		if c.Y > 0 {
 			t.Regions++
 		}
+	}
+	for k, c := range counts {
+		if aggs[k] == nil {
+			add(k, c)
+		}
+	}
+	for k, a := range aggs {
+		add(k, Count{X: a.X, Y: a.Y}) // an entered figure replaces the casework's
 	}
 	for i := range out {
 		c := Count{X: out[i].X, Y: out[i].Y}
@@ -633,11 +664,11 @@ func (s *Store) totals(ctx context.Context, province string, p Period) ([]Total,
 			out[i].Capaian = &v
 		}
 	}
-	if province != "" {
+	if ofProvince {
 		// A province's page sums its kab/kota: its own five are above.
 		out = slices.DeleteFunc(out, func(t Total) bool { return t.Level != KabKota })
 	}
-	return out, nil
+	return out
 }
 
 // Export is what the exports hold: every region of a reader's scope that

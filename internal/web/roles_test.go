@@ -253,6 +253,7 @@ var requests = map[string]request{
 	// of Kota Salatiga enters an aggregate, then removes it.
 	"GET /api/v1/spm/achievements": {queryOf: spmQueryOf},
 	"GET /api/v1/spm/overview":     {queryOf: spmQueryOf},
+	"GET /api/v1/spm/trend":        {queryOf: spmQueryOf},
 	"GET /api/v1/spm/export":       {queryOf: func(fx *fixture, a actor) string { return spmQueryOf(fx, a) + "&format=xlsx" }},
 	"GET /spm/export":              {queryOf: func(fx *fixture, a actor) string { return spmQueryOf(fx, a) + "&format=csv" }},
 	"PUT /api/v1/spm/aggregates": {body: func(fx *fixture, a actor, _ string) any {
@@ -271,12 +272,29 @@ var requests = map[string]request{
 	"PUT /api/v1/spm/settings":      {wholeDeployment: true, body: func(*fixture, actor, string) any { return spm.DefaultSettings() }},
 	"DELETE /api/v1/spm/aggregates": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
 
+	// The four tahapan (spm_tahapan_test.go): the demo planner of Kota
+	// Salatiga enters unit costs and a plan of one jenis by the page and of
+	// another by the API, then removes the latter.
+	"GET /spm/tahapan":              {queryOf: spmQueryOf},
+	"GET /api/v1/spm/data-quality":  {queryOf: spmQueryOf},
+	"GET /api/v1/spm/unit-costs":    {queryOf: spmQueryOf},
+	"GET /api/v1/spm/plans":         {queryOf: spmQueryOf},
+	"GET /api/v1/spm/realisation":   {queryOf: spmQueryOf},
+	"POST /spm/tahapan/unit-costs":  {body: uiBodyTahapanCosts},
+	"POST /spm/tahapan/plans":       {body: uiBodyTahapanPlan},
+	"PUT /api/v1/spm/unit-costs":    {body: apiBodyTahapanCosts},
+	"DELETE /api/v1/spm/unit-costs": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&version=1", thisYear())},
+	"PUT /api/v1/spm/plans":         {body: apiBodyTahapanPlan},
+	"DELETE /api/v1/spm/plans":      {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&version=1", thisYear())},
+
 	// The quarterly SPM report (spm_report_test.go): a report in the
 	// caller's reach; each step made valid for the role that takes it.
 	"GET /spm/report":                  {queryOf: reportQueryOf},
 	"GET /spm/reports":                 {queryOf: reportQueryOf},
 	"GET /api/v1/spm/reports":          {queryOf: reportQueryOf},
 	"GET /api/v1/spm/reports/history":  {queryOf: reportQueryOf},
+	"GET /spm/report.pdf":              {queryOf: reportQueryOf},
+	"GET /api/v1/spm/reports/pdf":      {queryOf: reportQueryOf},
 	"GET /api/v1/spm/report-status":    {queryOf: reportQueryOf},
 	"POST /spm/report":                 {body: uiBodyReportSave},
 	"PUT /api/v1/spm/reports":          {body: apiBodyReportSave},

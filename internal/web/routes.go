@@ -118,6 +118,13 @@ func (s *Server) Routes() []Route {
 		html("POST", "/spm/report", access.EnterSPM, s.spmReportSave),
 		html("POST", "/spm/report/actions", access.ReadSPM, s.spmReportAct),
 		html("GET", "/spm/reports", access.ReadSPM, s.spmReportsPage),
+		// The report as an official PDF (spm_pdf.go), as the report page's readers see it.
+		html("GET", "/spm/report.pdf", access.ReadSPM, s.spmReportPDF),
+		// The four tahapan of penerapan SPM (spm_tahapan.go): read by the
+		// SPM roles, unit costs and plan entered by the region's planner.
+		html("GET", "/spm/tahapan", access.ReadSPM, s.spmTahapanPage),
+		html("POST", "/spm/tahapan/unit-costs", access.EnterSPM, s.spmTahapanCosts),
+		html("POST", "/spm/tahapan/plans", access.EnterSPM, s.spmTahapanPlan),
 		// An outside agency's referral link, without an account: the token
 		// is the key (and is kept out of the access log).
 		html("GET", "/rujukan/{token}", P, s.referralLink),
@@ -185,6 +192,7 @@ func (s *Server) Routes() []Route {
 		// SPM achievement and a region's own figures (spm.go).
 		api("GET", "/spm/achievements", access.ReadSPM, s.apiSPMAchievements),
 		api("GET", "/spm/overview", access.ReadSPM, s.apiSPMOverview),
+		api("GET", "/spm/trend", access.ReadSPM, s.apiSPMTrend), // spm_ui.go
 		api("GET", "/spm/export", access.ReadSPM, s.spmExport),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
 		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
@@ -195,7 +203,17 @@ func (s *Server) Routes() []Route {
 		api("PUT", "/spm/reports", access.EnterSPM, s.apiSPMReportPut),
 		api("POST", "/spm/reports/actions", access.ReadSPM, s.apiSPMReportAction),
 		api("GET", "/spm/reports/history", access.ReadSPM, s.apiSPMReportHistory),
+		api("GET", "/spm/reports/pdf", access.ReadSPM, s.spmReportPDF),
 		api("GET", "/spm/report-status", access.ReadSPM, s.apiSPMReportStatus),
+		// The four tahapan (spm_tahapan.go).
+		api("GET", "/spm/data-quality", access.ReadSPM, s.apiSPMDataQuality),
+		api("GET", "/spm/unit-costs", access.ReadSPM, s.apiSPMUnitCosts),
+		api("PUT", "/spm/unit-costs", access.EnterSPM, s.apiSPMUnitCostsPut),
+		api("DELETE", "/spm/unit-costs", access.EnterSPM, s.apiSPMUnitCostsDelete),
+		api("GET", "/spm/plans", access.ReadSPM, s.apiSPMPlans),
+		api("PUT", "/spm/plans", access.EnterSPM, s.apiSPMPlanPut),
+		api("DELETE", "/spm/plans", access.EnterSPM, s.apiSPMPlanDelete),
+		api("GET", "/spm/realisation", access.ReadSPM, s.apiSPMRealisation),
 		// An outside agency's referral link: the token is the key.
 		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
 		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),

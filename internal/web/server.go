@@ -81,7 +81,9 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	s.cases = &casework.Store{DB: d, People: s.people, AttachmentDir: cfg.AttachmentDir, EmergencyWindow: cfg.EmergencyWindow}
 	// The dashboards of the nation and the provinces are kept half a
 	// second for their many readers: a case step is in them within a second.
-	s.spm = &spm.Store{DB: d, Regions: regions, CacheFor: 500 * time.Millisecond}
+	// The four tahapan read the casework's costs and data-quality checks
+	// through spm.CaseFacts.
+	s.spm = &spm.Store{DB: d, Regions: regions, CacheFor: 500 * time.Millisecond, Cases: s.cases}
 	s.spmCat = &spm.Catalogs{DB: d}
 	s.metrics = newMetrics(d)
 	return s, nil

@@ -292,11 +292,8 @@ func jenisOfRegion(r wilayah.Region, jenis string) bool {
 // region, audited. A table with a gap, a negative cost or an item the
 // catalog's active version does not have is refused, naming the items.
 func (s *Store) PutUnitCosts(ctx context.Context, actor audit.Actor, u access.User, in UnitCostInput) (UnitCostTable, error) {
-	r, err := s.region(u, in.Region)
+	r, err := s.entered(u, in.Region)
 	if err != nil {
-		return UnitCostTable{}, err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return UnitCostTable{}, err
 	}
 	cat, err := ActiveCatalog(ctx, s.DB)
@@ -391,11 +388,8 @@ func (s *Store) PutUnitCosts(ctx context.Context, actor audit.Actor, u access.Us
 // DeleteUnitCosts removes a region's unit-cost table of a jenis and year
 // at its version, as a planner of exactly the region, audited.
 func (s *Store) DeleteUnitCosts(ctx context.Context, actor audit.Actor, u access.User, region, jenis string, year, version int) error {
-	r, err := s.region(u, region)
+	r, err := s.entered(u, region)
 	if err != nil {
-		return err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -528,11 +522,8 @@ func (s *Store) Plans(ctx context.Context, u access.User, region string, year in
 // target of a quarter whose report is submitted, verified or locked is
 // not changed (period_closed); a new plan may set them.
 func (s *Store) PutPlan(ctx context.Context, actor audit.Actor, u access.User, in PlanInput) (Plan, error) {
-	r, err := s.region(u, in.Region)
+	r, err := s.entered(u, in.Region)
 	if err != nil {
-		return Plan{}, err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return Plan{}, err
 	}
 	var f apperr.Fields
@@ -636,11 +627,8 @@ func (s *Store) PutPlan(ctx context.Context, actor audit.Actor, u access.User, i
 // as a planner of exactly the region, audited. Refused (period_closed)
 // once a quarter of the year is reported: its target must stay.
 func (s *Store) DeletePlan(ctx context.Context, actor audit.Actor, u access.User, region, jenis string, year, version int) error {
-	r, err := s.region(u, region)
+	r, err := s.entered(u, region)
 	if err != nil {
-		return err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -392,14 +392,21 @@ func enters(u access.User, c wilayah.Code) error {
 	return nil
 }
 
+// entered checks a region code the API was given for a change: the region
+// must exist, be in u's reach and be one whose figures u enters.
+func (s *Store) entered(u access.User, code string) (wilayah.Region, error) {
+	r, err := s.region(u, code)
+	if err != nil {
+		return wilayah.Region{}, err
+	}
+	return r, enters(u, r.Code)
+}
+
 // EnterAggregate stores (or replaces, at the version given) the X and Y a
 // region entered for a jenis and quarter, audited.
 func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.User, in AggregateInput) (Aggregate, error) {
-	r, err := s.region(u, in.Region)
+	r, err := s.entered(u, in.Region)
 	if err != nil {
-		return Aggregate{}, err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return Aggregate{}, err
 	}
 	level, _ := LevelOf(r.Code)
@@ -424,9 +431,7 @@ func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.
 			current = before.Version
 		}
 		if current != in.Version {
-			e := apperr.New(apperr.Conflict, "spm.aggregate_stale")
-			e.Code = "stale_version"
-			return e
+			return errStale("spm.aggregate_stale")
 		}
 		now := db.Now()
 		if before == nil {
@@ -461,11 +466,8 @@ func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.
 // DeleteAggregate removes an entered aggregate (at its version): the
 // casework's count applies again.
 func (s *Store) DeleteAggregate(ctx context.Context, actor audit.Actor, u access.User, region, jenis string, year, quarter, version int) error {
-	r, err := s.region(u, region)
+	r, err := s.entered(u, region)
 	if err != nil {
-		return err
-	}
-	if err := enters(u, r.Code); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -477,9 +479,7 @@ func (s *Store) DeleteAggregate(ctx context.Context, actor audit.Actor, u access
 			return err
 		}
 		if before.Version != version {
-			e := apperr.New(apperr.Conflict, "spm.aggregate_stale")
-			e.Code = "stale_version"
-			return e
+			return errStale("spm.aggregate_stale")
 		}
 		if _, err := tx.Exec(ctx, "DELETE FROM spm_aggregate WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?",
 			string(r.Code), jenis, year, quarter); err != nil {

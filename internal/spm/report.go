@@ -638,34 +638,6 @@ func reportDeadlineDay(ctx context.Context, q db.Q) (int, error) {
 	return day, nil
 }
 
-// SetReportDeadlineDay sets the day of the month after the quarter by
-// which reports are due: one deployment-wide rule, so an admin of the
-// whole deployment only. Audited as entity "setting".
-func (s *Store) SetReportDeadlineDay(ctx context.Context, actor audit.Actor, u access.User, day int) error {
-	if u.Role != access.Admin || !u.Scope().All {
-		return apperr.New(apperr.Forbidden, "error.forbidden")
-	}
-	if CheckDeadlineDay(day) != nil {
-		var f apperr.Fields
-		f.Add("day", "spmreport.deadline_day_range")
-		return f.Err()
-	}
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		before, err := reportDeadlineDay(ctx, tx)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO setting (name, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			ReportDeadlineSetting, strconv.Itoa(day), db.Now())
-		if err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Update, Entity: "setting",
-			EntityID: ReportDeadlineSetting, Before: map[string]int{"day": before}, After: map[string]int{"day": day}})
-	})
-}
-
 // reportRow is a stored report.
 type reportRow struct {
 	id                                int64

@@ -573,35 +573,6 @@ func TestReportList(t *testing.T) {
 	})
 }
 
-// The deadline's day is a deployment setting, set by an admin of the
-// whole deployment and audited.
-func TestReportDeadlineSetting(t *testing.T) {
-	forReportEngines(t, func(t *testing.T, w *reportWorld) {
-		ctx := context.Background()
-		err := w.store.SetReportDeadlineDay(ctx, reportActor(w.adminJateng), w.adminJateng, 15)
-		wantReportErr(t, "a province's admin", err, apperr.Forbidden, "")
-		err = w.store.SetReportDeadlineDay(ctx, reportActor(w.verJateng), w.verJateng, 15)
-		wantReportErr(t, "a verifier", err, apperr.Forbidden, "")
-		err = w.store.SetReportDeadlineDay(ctx, reportActor(w.admin), w.admin, 31)
-		if e := apperr.As(err); e == nil || e.Kind != apperr.Invalid || !apperr.Fields(e.Fields).Has("day") {
-			t.Errorf("day 31: %v", err)
-		}
-		for _, day := range []int{15, 5} {
-			if err := w.store.SetReportDeadlineDay(ctx, reportActor(w.admin), w.admin, day); err != nil {
-				t.Fatal(err)
-			}
-		}
-		r, err := w.store.Report(ctx, w.sal, "33.73", 2026, 1)
-		if err != nil || r.Deadline != "2026-04-05" || r.DaysLeft != -5 || !r.Late {
-			t.Errorf("deadline %s, %d days, late %v, %v", r.Deadline, r.DaysLeft, r.Late, err)
-		}
-		items, err := audit.List(ctx, w.d, audit.Filter{All: true, Entity: "setting", EntityID: spm.ReportDeadlineSetting})
-		if err != nil || len(items) != 2 || *items[0].After != `{"day":5}` || *items[1].Before != `{"day":20}` {
-			t.Errorf("audit: %+v, %v", items, err)
-		}
-	})
-}
-
 // While a report is under review or locked, the region's entered figures
 // of that quarter stay as submitted; another quarter stays open, and a
 // returned report opens its own again.

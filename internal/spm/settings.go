@@ -40,13 +40,8 @@ func DefaultSettings() Settings {
 // undefined, field by field.
 func (s Settings) Check() apperr.Fields {
 	var f apperr.Fields
-	switch {
-	case s.Weights.Check() != nil:
+	if s.Weights.Check() != nil {
 		f.Add("weights", "spm.settings_weights")
-	case s.Weights.Mutu > 0:
-		// layan does not record the quality achievement yet: a weight on
-		// it would count every region's mutu as 0 and lower every index.
-		f.Add("weights", "spm.settings_no_mutu")
 	}
 	if CheckBands(s.Bands) != nil {
 		f.Add("bands", "spm.settings_bands")

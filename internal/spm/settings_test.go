@@ -2,6 +2,7 @@ package spm_test
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -71,7 +72,6 @@ func TestSettings(t *testing.T) {
 			want []string
 		}{
 			{"weights not summing to 1", spm.Settings{Weights: spm.Weights{Penerima: 0.8, Mutu: 0.3}, Bands: next.Bands, DeadlineDay: 5}, []string{"weights"}},
-			{"a weight on quality, which layan does not record", spm.Settings{Weights: spm.Weights{Penerima: 0.8, Mutu: 0.2}, Bands: next.Bands, DeadlineDay: 5}, []string{"weights"}},
 			{"everything wrong", spm.Settings{Weights: spm.Weights{Penerima: -1, Mutu: 2}, Bands: []spm.Band{{Min: 50, Label: "Setengah"}}, DeadlineDay: 31},
 				[]string{"weights", "bands", "report_deadline_day"}},
 		} {
@@ -110,6 +110,84 @@ func TestSettings(t *testing.T) {
 		}
 		if want := `"label":"Perlu Perbaikan"`; !strings.Contains(*items[0].After, want) {
 			t.Errorf("audit after %s lacks %s", *items[0].After, want)
+		}
+	})
+}
+
+func pct(v float64) *float64 { return &v }
+
+// The quality achievement: entered per jenis and quarter by the region's
+// planner, refused out of range or by the wrong user, versioned, closed
+// with the quarter's report; weighed into the index once the settings give
+// it a weight, and then needed for every jenis with people to serve.
+func TestMutu(t *testing.T) {
+	forReportEngines(t, func(t *testing.T, w *reportWorld) {
+		ctx := context.Background()
+		// Kota Salatiga: elderly 9 of 10 (90 %), children 1 of 2 (50 %).
+		tally(t, w.d, "33.73", spm.LansiaLuarPanti, 2026, 1, 10, 9)
+		tally(t, w.d, "33.73", spm.AnakLuarPanti, 2026, 1, 2, 1)
+		enter := func(u access.User, j spm.Jenis, bj, sdm *float64, version int) (spm.Mutu, error) {
+			return w.store.EnterMutu(ctx, reportActor(u), u, spm.MutuInput{Region: "33.73", Jenis: string(j), Year: 2026,
+				Quarter: 1, BarangJasa: bj, SDM: sdm, Source: "Rekap standar teknis", Version: version})
+		}
+		_, err := enter(w.jateng, spm.LansiaLuarPanti, pct(80), pct(60), 0)
+		wantReportErr(t, "the province's planner", err, apperr.Forbidden, "")
+		for name, c := range map[string][2]*float64{"above 100": {pct(101), pct(50)}, "negative": {pct(-1), pct(50)},
+			"three decimals": {pct(80.125), pct(50)}, "missing": {nil, pct(50)}} {
+			if _, err := enter(w.sal, spm.LansiaLuarPanti, c[0], c[1], 0); apperr.As(err) == nil || apperr.As(err).Kind != apperr.Invalid {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+		m, err := enter(w.sal, spm.LansiaLuarPanti, pct(80), pct(60.5), 0)
+		if err != nil || m.Value != 70.25 || m.Version != 1 {
+			t.Fatalf("entered: %+v, %v", m, err)
+		}
+		if _, err := enter(w.sal, spm.LansiaLuarPanti, pct(80), pct(60), 0); apperr.As(err) == nil || apperr.As(err).Code != spm.CodeStaleVersion {
+			t.Errorf("stale: %v", err)
+		}
+
+		// Weighed at 0, the index is the recipients' alone: (90 + 50) / 2.
+		a, err := w.store.Achievement(ctx, w.sal, "33.73", 2026, 1)
+		if err != nil || a.Index == nil || *a.Index != 70 || a.Mutu == nil || *a.Mutu != 70.25 ||
+			!slices.Equal(a.MutuMissing, []spm.Jenis{spm.AnakLuarPanti}) {
+			t.Fatalf("unweighed: index %v mutu %v missing %v, %v", a.Index, a.Mutu, a.MutuMissing, err)
+		}
+		set := spm.DefaultSettings()
+		set.Weights = spm.Weights{Penerima: 0.8, Mutu: 0.2}
+		if _, err := w.store.SetSettings(ctx, reportActor(w.admin), w.admin, set); err != nil {
+			t.Fatal(err)
+		}
+		// Weighed, and the children's mutu missing: no index.
+		if a, err = w.store.Achievement(ctx, w.sal, "33.73", 2026, 1); err != nil || a.Index != nil || a.Label != "" {
+			t.Errorf("missing mutu: index %v label %q, %v", a.Index, a.Label, err)
+		}
+		if _, err := enter(w.sal, spm.AnakLuarPanti, pct(100), pct(50), 0); err != nil {
+			t.Fatal(err)
+		}
+		// 0.8 × 70 + 0.2 × (70.25 + 75) / 2 = 56 + 14.525.
+		a, err = w.store.Achievement(ctx, w.sal, "33.73", 2026, 1)
+		if err != nil || a.Index == nil || math.Abs(*a.Index-70.525) > 1e-9 || a.Label != "Tuntas Pratama" {
+			t.Errorf("weighed: index %v label %q, %v", a.Index, a.Label, err)
+		}
+		tr, err := w.store.Trend(ctx, w.sal, "33.73", 2026)
+		if err != nil || len(tr.Quarters) == 0 || tr.Quarters[0].Region == nil || tr.Quarters[0].Region.Index == nil ||
+			math.Abs(*tr.Quarters[0].Region.Index-70.525) > 1e-9 {
+			t.Errorf("the trend's first quarter: %+v, %v", tr.Quarters, err)
+		}
+
+		// A submitted quarter keeps its mutu.
+		r, err := w.store.SaveReport(ctx, reportActor(w.sal), w.sal, fullReport("33.73", spm.KabKota, 2026, 1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err = w.store.ActOnReport(ctx, reportActor(w.sal), w.sal, "33.73", 2026, 1, spm.ReportSubmit, "", r.Version); err != nil {
+			t.Fatal(err)
+		}
+		err = w.store.DeleteMutu(ctx, reportActor(w.sal), w.sal, "33.73", string(spm.AnakLuarPanti), 2026, 1, 1)
+		wantReportErr(t, "removal from a submitted quarter", err, apperr.Conflict, spm.CodePeriodClosed)
+		items, err := audit.List(ctx, w.d, audit.Filter{All: true, Entity: "spm_mutu"})
+		if err != nil || len(items) != 2 {
+			t.Errorf("audit: %d entries, %v", len(items), err)
 		}
 	})
 }

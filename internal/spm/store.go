@@ -54,6 +54,8 @@ type Figure struct {
 	Capaian *float64 `json:"capaian"` // nil when Y = 0
 	Gap     int      `json:"gap"`     // people still to serve: Y − X
 	Source  string   `json:"source"`  // "casework" or "aggregate"
+	// Mutu is the quality achievement the region entered, nil if none.
+	Mutu *Mutu `json:"mutu"`
 	// Casework is what the case records give; Aggregate what was entered,
 	// nil if nothing; Difference the aggregate less the casework where
 	// both exist, so a region sees what its records lack.
@@ -79,9 +81,15 @@ type Achievement struct {
 	From       string       `json:"from"`
 	To         string       `json:"to"`
 	Jenis      []Figure     `json:"jenis"`
-	Index      *float64     `json:"index"` // nil when no jenis has anyone to serve
+	Index      *float64     `json:"index"` // nil when no jenis has anyone to serve, or mutu is weighed and missing
 	Label      string       `json:"label"` // empty when there is no index
 	Weights    Weights      `json:"weights"`
+	// Mutu is the mean quality achievement of the jenis with people to
+	// serve that have one (nil: none); MutuMissing the jenis with people
+	// to serve without one, which hold the index back while quality
+	// weighs in it.
+	Mutu        *float64 `json:"mutu"`
+	MutuMissing []Jenis  `json:"mutu_missing"`
 }
 
 // Totals sums the counted X and Y of the region's jenis: how many people
@@ -263,11 +271,15 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 		return nil, err
 	}
 
+	mutu, err := s.mutuEntries(ctx, "region_code IN ("+in+")", codes, p.Year, p.Year)
+	if err != nil {
+		return nil, err
+	}
 	set, err := readSettings(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	return buildAchievements(regions, p, counts, aggs, set)
+	return buildAchievements(regions, p, counts, aggs, mutu[p], set)
 }
 
 // buildAchievements turns the counts read for p (the casework's, and the
@@ -276,7 +288,7 @@ func (s *Store) achievements(ctx context.Context, regions []wilayah.Region, p Pe
 // index and label are taken, for the page of one quarter and for the
 // quarters of a trend (trend.go) alike.
 func buildAchievements(regions []wilayah.Region, p Period, counts map[regionJenis]Count, aggs map[regionJenis]*Aggregate,
-	set Settings) ([]Achievement, error) {
+	mutu map[regionJenis]*Mutu, set Settings) ([]Achievement, error) {
 	if len(regions) == 0 {
 		return nil, nil
 	}
@@ -289,7 +301,7 @@ func buildAchievements(regions []wilayah.Region, p Period, counts map[regionJeni
 		var used []Count
 		for _, svc := range ServicesOf(level) {
 			k := regionJenis{string(r.Code), svc.Jenis}
-			f := Figure{Jenis: svc.Jenis, Name: svc.Name, Casework: counts[k], Source: "casework"}
+			f := Figure{Jenis: svc.Jenis, Name: svc.Name, Casework: counts[k], Source: "casework", Mutu: mutu[k]}
 			c := f.Casework
 			if ag := aggs[k]; ag != nil {
 				f.Aggregate, f.Source = ag, "aggregate"
@@ -305,7 +317,18 @@ func buildAchievements(regions []wilayah.Region, p Period, counts map[regionJeni
 			used = append(used, c)
 			a.Jenis = append(a.Jenis, f)
 		}
-		idx, ok, err := Index(used, 0, w)
+		m, hasMutu, missing := regionMutu(a.Jenis)
+		if hasMutu {
+			a.Mutu = &m
+		}
+		a.MutuMissing = append([]Jenis{}, missing...)
+		if w.Mutu > 0 && len(missing) > 0 {
+			// The index weighs quality: without the mutu of every jenis
+			// with people to serve it cannot be taken (the page names them).
+			out[i] = a
+			continue
+		}
+		idx, ok, err := Index(used, m, w)
 		if err != nil {
 			return nil, err
 		}
@@ -342,17 +365,7 @@ const (
 
 func (in *AggregateInput) check(level Level, today time.Time) apperr.Fields {
 	var f apperr.Fields
-	in.Source, in.Note = strings.TrimSpace(in.Source), strings.TrimSpace(in.Note)
-	if svc, ok := ServiceOf(Jenis(in.Jenis)); !ok || svc.Level != level {
-		f.Add("jenis", "spm.jenis_not_of_level")
-	}
-	if in.Quarter == 0 {
-		f.Add("quarter", "spm.quarter_range")
-	} else if _, err := PeriodFor(in.Year, in.Quarter, today); err != nil {
-		for _, fe := range apperr.As(err).Fields {
-			f.Add(fe.Field, fe.Key, fe.Args...)
-		}
-	}
+	checkEntry(&f, level, today, in.Jenis, in.Year, in.Quarter, &in.Source, &in.Note)
 	for _, v := range []struct {
 		name string
 		n    *int
@@ -369,15 +382,33 @@ func (in *AggregateInput) check(level Level, today time.Time) apperr.Fields {
 	if in.X != nil && in.Y != nil && *in.X >= 0 && *in.Y >= 0 && *in.X > *in.Y {
 		f.Add("y", "spm.y_below_x")
 	}
-	if in.Source == "" {
+	return f
+}
+
+// checkEntry checks what every figure a region enters for a jenis and
+// quarter shares (an aggregate, a quality achievement): a jenis of the
+// region's level, a quarter that has begun, a source, a note not too long.
+// It trims source and note.
+func checkEntry(f *apperr.Fields, level Level, today time.Time, jenis string, year, quarter int, source, note *string) {
+	*source, *note = strings.TrimSpace(*source), strings.TrimSpace(*note)
+	if svc, ok := ServiceOf(Jenis(jenis)); !ok || svc.Level != level {
+		f.Add("jenis", "spm.jenis_not_of_level")
+	}
+	if quarter == 0 {
+		f.Add("quarter", "spm.quarter_range")
+	} else if _, err := PeriodFor(year, quarter, today); err != nil {
+		for _, fe := range apperr.As(err).Fields {
+			f.Add(fe.Field, fe.Key, fe.Args...)
+		}
+	}
+	if *source == "" {
 		f.Add("source", "field.required")
-	} else if len([]rune(in.Source)) > maxSource {
+	} else if len([]rune(*source)) > maxSource {
 		f.Add("source", "field.too_long", maxSource)
 	}
-	if len([]rune(in.Note)) > maxNote {
+	if len([]rune(*note)) > maxNote {
 		f.Add("note", "field.too_long", maxNote)
 	}
-	return f
 }
 
 // enters checks that u enters the figures of region c: a planner of

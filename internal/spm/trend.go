@@ -112,6 +112,10 @@ func (s *Store) trend(ctx context.Context, region *wilayah.Region, last Period) 
 	if err != nil {
 		return out, err
 	}
+	mutu, err := s.mutuEntries(ctx, where, args, from, last.Year)
+	if err != nil {
+		return out, err
+	}
 	set, err := readSettings(ctx, s.DB)
 	if err != nil {
 		return out, err
@@ -121,7 +125,7 @@ func (s *Store) trend(ctx context.Context, region *wilayah.Region, last Period) 
 	quarter := func(p Period) (TrendQuarter, error) {
 		tq := TrendQuarter{Year: p.Year, Quarter: p.Quarter}
 		if own != nil {
-			a, err := buildAchievements(own, p, counts[p], aggs[p], set)
+			a, err := buildAchievements(own, p, counts[p], aggs[p], mutu[p], set)
 			if err != nil {
 				return tq, err
 			}

@@ -264,6 +264,16 @@ var requests = map[string]request{
 		return url.Values{"region": {"33.73"}, "jenis": {"lansia_luar_panti"}, "year": {strconv.Itoa(thisYear())},
 			"quarter": {"1"}, "x": {"1"}, "y": {"2"}, "source": {"Rekap manual"}, "version": {"0"}}
 	}},
+	// A quality achievement (spm_test.go's TestSPMMutu): entered, then removed.
+	"PUT /api/v1/spm/mutu": {body: func(fx *fixture, a actor, _ string) any {
+		return map[string]any{"region": "33.73", "jenis": "anak_luar_panti", "year": thisYear(), "quarter": 1,
+			"barang_jasa": 80, "sdm": 62.5, "source": "Rekap standar teknis"}
+	}},
+	"POST /spm/mutu": {body: func(fx *fixture, a actor, _ string) any {
+		return url.Values{"region": {"33.73"}, "jenis": {"lansia_luar_panti"}, "year": {strconv.Itoa(thisYear())},
+			"quarter": {"1"}, "barang_jasa": {"75,5"}, "sdm": {"50"}, "source": {"Rekap"}, "version": {"0"}}
+	}},
+	"DELETE /api/v1/spm/mutu": {query: fmt.Sprintf("region=33.73&jenis=anak_luar_panti&year=%d&quarter=1&version=1", thisYear())},
 	// The SPM settings (spm_settings_test.go): the defaults sent back.
 	"POST /spm/settings": {wholeDeployment: true, body: func(*fixture, actor, string) any {
 		return url.Values{"penerima": {"100"}, "mutu": {"0"}, "bands": {spm.FormatBands(spm.DefaultBands)},

@@ -105,6 +105,7 @@ func (s *Server) Routes() []Route {
 		// SPM achievement (spm_ui.go).
 		html("GET", "/spm", access.ReadSPM, s.spmPage),
 		html("POST", "/spm/aggregates", access.EnterSPM, s.spmAggregate),
+		html("POST", "/spm/mutu", access.EnterSPM, s.spmMutu),
 		html("GET", "/spm/export", access.ReadSPM, s.spmExport),
 		// SPM settings (spm_settings.go): read by the SPM roles, changed by
 		// an admin of the whole deployment.
@@ -196,6 +197,8 @@ func (s *Server) Routes() []Route {
 		api("GET", "/spm/export", access.ReadSPM, s.spmExport),
 		api("PUT", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregatePut),
 		api("DELETE", "/spm/aggregates", access.EnterSPM, s.apiSPMAggregateDelete),
+		api("PUT", "/spm/mutu", access.EnterSPM, s.apiSPMMutuPut),
+		api("DELETE", "/spm/mutu", access.EnterSPM, s.apiSPMMutuDelete),
 		api("GET", "/spm/settings", access.ReadSPM, s.apiSPMSettings),
 		api("PUT", "/spm/settings", access.ManageSPMSettings, s.apiSPMSettingsPut),
 		// The quarterly SPM report (spm_report.go).

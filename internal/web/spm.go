@@ -80,26 +80,58 @@ func (s *Server) apiSPMAggregatePut(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-// apiSPMAggregateDelete is DELETE /api/v1/spm/aggregates?region&jenis&year&quarter&version.
-func (s *Server) apiSPMAggregateDelete(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	sq, err := readSPMQuery(q)
+// readEntryDelete reads the region, jenis, year, quarter and version of a
+// DELETE of a quarter's entry (an aggregate, a quality achievement).
+func readEntryDelete(q url.Values) (sq spmQuery, jenis string, version int, err error) {
+	sq, err = readSPMQuery(q)
 	if err == nil && sq.Quarter == 0 {
 		err = apperr.BadParam("quarter", "field.required")
 	}
-	var version int
 	if err == nil {
 		version, err = countParam(q, "version", 0)
 		if err == nil && version == 0 {
 			err = apperr.BadParam("version", "field.required")
 		}
 	}
+	return sq, strings.TrimSpace(q.Get("jenis")), version, err
+}
+
+// apiSPMAggregateDelete is DELETE /api/v1/spm/aggregates?region&jenis&year&quarter&version.
+func (s *Server) apiSPMAggregateDelete(w http.ResponseWriter, r *http.Request) {
+	sq, jenis, version, err := readEntryDelete(r.URL.Query())
+	if err == nil {
+		err = s.spm.DeleteAggregate(r.Context(), actor(r), caseUser(r), sq.Region, jenis, sq.Year, sq.Quarter, version)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	jenis := strings.TrimSpace(q.Get("jenis"))
-	if err := s.spm.DeleteAggregate(r.Context(), actor(r), caseUser(r), sq.Region, jenis, sq.Year, sq.Quarter, version); err != nil {
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiSPMMutuPut is PUT /api/v1/spm/mutu: a region's quality achievement of
+// one jenis and quarter.
+func (s *Server) apiSPMMutuPut(w http.ResponseWriter, r *http.Request) {
+	var in spm.MutuInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.spm.EnterMutu(r.Context(), actor(r), caseUser(r), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// apiSPMMutuDelete is DELETE /api/v1/spm/mutu?region&jenis&year&quarter&version.
+func (s *Server) apiSPMMutuDelete(w http.ResponseWriter, r *http.Request) {
+	sq, jenis, version, err := readEntryDelete(r.URL.Query())
+	if err == nil {
+		err = s.spm.DeleteMutu(r.Context(), actor(r), caseUser(r), sq.Region, jenis, sq.Year, sq.Quarter, version)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -69,20 +70,85 @@ func TestSPMSettings(t *testing.T) {
 		}
 		form.Set("report_deadline_day", "10")
 		form.Set("penerima", "80")
-		form.Set("mutu", "20")
+		form.Set("mutu", "25")
 		status, body = h.page(t, admin, "POST", "/spm/settings", form)
-		if status != http.StatusUnprocessableEntity || !strings.Contains(body, h.cat.T("id", "spm.settings_no_mutu")) {
-			t.Errorf("a weight on quality: %d", status)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, h.cat.T("id", "spm.settings_weights")) {
+			t.Errorf("weights of 105 %%: %d", status)
 		}
-		form.Set("penerima", "100")
-		form.Set("mutu", "0")
+		form.Set("penerima", "80")
+		form.Set("mutu", "20")
 		if status, _ = h.page(t, admin, "POST", "/spm/settings", form); status != http.StatusSeeOther {
 			t.Errorf("save: %d", status)
 		}
 		status, body = h.page(t, admin, "GET", "/spm/settings?saved=1", nil)
 		if status != http.StatusOK || !strings.Contains(body, h.cat.T("id", "spmsettings.saved")) || !strings.Contains(body, "50:Sebagian") ||
-			!strings.Contains(body, `value="10"`) {
+			!strings.Contains(body, `value="10"`) || !strings.Contains(body, `value="20"`) {
 			t.Errorf("saved: %d", status)
+		}
+	})
+}
+
+// A planner enters a quality achievement through the API and the page;
+// once quality weighs in the index, the page names the jenis still
+// missing one.
+func TestSPMMutu(t *testing.T) {
+	forEngine(t, func(t *testing.T, h *harness) {
+		year := thisYear()
+		body := map[string]any{"region": "33.73", "jenis": "lansia_luar_panti", "year": year, "quarter": 1,
+			"barang_jasa": 101, "sdm": 50, "source": "Rekap"}
+		r := h.api(t, access.Planner, "PUT", "/api/v1/spm/mutu", body)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"barang_jasa"`) {
+			t.Errorf("above 100 %%: %d %s", r.Status, r.Body)
+		}
+		body["barang_jasa"] = 87.25
+		if r := h.api(t, access.Verifier, "PUT", "/api/v1/spm/mutu", body); r.Status != http.StatusForbidden {
+			t.Errorf("a verifier enters: %d", r.Status)
+		}
+		r = h.api(t, access.Planner, "PUT", "/api/v1/spm/mutu", body)
+		var m spm.Mutu
+		if r.Status != http.StatusOK {
+			t.Fatalf("entered: %d %s", r.Status, r.Body)
+		}
+		r.decode(t, &m)
+		if m.Value != 68.625 || m.Version != 1 {
+			t.Errorf("stored %+v", m)
+		}
+		var a spm.Achievement
+		h.api(t, access.Planner, "GET", "/api/v1/spm/achievements?region=33.73&quarter=1&year="+strconv.Itoa(year), nil).decode(t, &a)
+		for _, f := range a.Jenis {
+			if f.Jenis == spm.LansiaLuarPanti && (f.Mutu == nil || f.Mutu.BarangJasa != 87.25) {
+				t.Errorf("the figure's mutu: %+v", f.Mutu)
+			}
+		}
+
+		// The page: the form keeps a decimal comma; with quality weighed,
+		// the index names what is missing when a jenis with people lacks it.
+		planner := h.browser(access.Planner)
+		form := url.Values{"region": {"33.73"}, "jenis": {"anak_luar_panti"}, "year": {strconv.Itoa(year)}, "quarter": {"1"},
+			"barang_jasa": {"seratus"}, "sdm": {"50"}, "source": {"Rekap"}, "version": {"0"}}
+		status, page := h.page(t, planner, "POST", "/spm/mutu", form)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="bj-anak_luar_panti"`) || !strings.Contains(page, `value="seratus"`) {
+			t.Errorf("a word for a number: %d", status)
+		}
+		form.Set("barang_jasa", "90,5")
+		if status, _ := h.page(t, planner, "POST", "/spm/mutu", form); status != http.StatusSeeOther {
+			t.Errorf("saved: %d", status)
+		}
+		set := spm.DefaultSettings()
+		set.Weights = spm.Weights{Penerima: 0.5, Mutu: 0.5}
+		if r := h.api(t, access.Admin, "PUT", "/api/v1/spm/settings", set); r.Status != http.StatusOK {
+			t.Fatalf("weights: %d %s", r.Status, r.Body)
+		}
+		_, page = h.page(t, planner, "GET", "/spm?region=33.73&quarter=1&year="+strconv.Itoa(year), nil)
+		if !strings.Contains(page, `value="90,5"`) {
+			t.Error("the page does not show the entered mutu")
+		}
+		h.api(t, access.Planner, "GET", "/api/v1/spm/achievements?region=33.73&quarter=1&year="+strconv.Itoa(year), nil).decode(t, &a)
+		if len(a.MutuMissing) > 0 && (a.Index != nil || !strings.Contains(page, "Indeks belum dapat dihitung")) {
+			t.Errorf("missing %v, index %v", a.MutuMissing, a.Index)
+		}
+		if len(a.MutuMissing) == 0 && a.Index == nil && a.Mutu != nil {
+			t.Errorf("every mutu in, no index")
 		}
 	})
 }

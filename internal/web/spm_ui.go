@@ -50,8 +50,11 @@ type spmPage struct {
 	GapRupiah map[spm.Jenis]int64
 }
 
+// spmEntry is a form a planner sends for a jenis: an aggregate (X, Y) or,
+// when Mutu is set, a quality achievement (BarangJasa, SDM).
 type spmEntry struct {
-	Jenis, X, Y, Source, Note, Version string
+	Mutu                                                bool
+	Jenis, X, Y, BarangJasa, SDM, Source, Note, Version string
 }
 
 // Pct writes a percentage in the page's language (87,5 %), or a dash.
@@ -94,6 +97,18 @@ func (p *spmPage) BandClass(a spm.Achievement) string {
 	return "band-low"
 }
 
+// JenisNames lists the names of jenis, comma-separated.
+func (p *spmPage) JenisNames(js []spm.Jenis) string {
+	names := make([]string, len(js))
+	for i, j := range js {
+		names[i] = string(j)
+		if svc, ok := spm.ServiceOf(j); ok {
+			names[i] = svc.Name
+		}
+	}
+	return strings.Join(names, "; ")
+}
+
 // LevelName names a level.
 func (p *spmPage) LevelName(l spm.Level) string { return p.T("spm.level." + string(l)) }
 
@@ -121,7 +136,7 @@ func (p *spmPage) ExportLink(format string) string {
 // EntryFor is the aggregate form of one jenis: as sent back with errors, or
 // as stored.
 func (p *spmPage) EntryFor(f spm.Figure) spmEntry {
-	if p.Entry.Jenis == string(f.Jenis) {
+	if p.Entry.Jenis == string(f.Jenis) && !p.Entry.Mutu {
 		return p.Entry
 	}
 	e := spmEntry{Jenis: string(f.Jenis), Version: "0"}
@@ -131,9 +146,33 @@ func (p *spmPage) EntryFor(f spm.Figure) spmEntry {
 	return e
 }
 
-// ErrorsFor are the form errors when they belong to jenis j's form.
-func (p *spmPage) ErrorsFor(j spm.Jenis) FormErrors {
-	if p.Entry.Jenis == string(j) {
+// MutuEntryFor is jenis f's quality form: as sent back with its errors,
+// or the stored entry.
+func (p *spmPage) MutuEntryFor(f spm.Figure) spmEntry {
+	if p.Entry.Jenis == string(f.Jenis) && p.Entry.Mutu {
+		return p.Entry
+	}
+	e := spmEntry{Mutu: true, Jenis: string(f.Jenis), Version: "0"}
+	if m := f.Mutu; m != nil {
+		e.BarangJasa, e.SDM = p.Decimal(m.BarangJasa), p.Decimal(m.SDM)
+		e.Source, e.Note, e.Version = m.Source, m.Note, strconv.Itoa(m.Version)
+	}
+	return e
+}
+
+// Decimal writes a number with a decimal comma in Indonesian (87,25).
+func (p *spmPage) Decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if p.Lang != i18n.EN {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// ErrorsFor are the form errors when they belong to jenis j's aggregate
+// form (mutu false) or quality form (mutu true).
+func (p *spmPage) ErrorsFor(mutu bool, j spm.Jenis) FormErrors {
+	if p.Entry.Jenis == string(j) && p.Entry.Mutu == mutu {
 		return p.Errors
 	}
 	return nil
@@ -248,6 +287,63 @@ func (s *Server) spmAggregate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.spmEntryFailed(w, r, e, errs, err)
+}
+
+// spmMutu is POST /spm/mutu: a planner's quality achievement of a jenis
+// (percentages with a decimal comma or point), saved or removed.
+func (s *Server) spmMutu(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	e := spmEntry{Mutu: true, Jenis: f.Get("jenis"), BarangJasa: strings.TrimSpace(f.Get("barang_jasa")),
+		SDM: strings.TrimSpace(f.Get("sdm")), Source: f.Get("source"), Note: f.Get("note"), Version: f.Get("version")}
+	year, _ := strconv.Atoi(f.Get("year"))
+	quarter, _ := strconv.Atoi(f.Get("quarter"))
+	version, _ := strconv.Atoi(e.Version)
+	in := spm.MutuInput{Region: f.Get("region"), Jenis: e.Jenis, Year: year, Quarter: quarter, Source: e.Source,
+		Note: e.Note, Version: version}
+	var errs FormErrors
+	for _, v := range []struct {
+		name, text string
+		dst        **float64
+	}{{"barang_jasa", e.BarangJasa, &in.BarangJasa}, {"sdm", e.SDM, &in.SDM}} {
+		if v.text == "" {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.Replace(strings.TrimSuffix(strings.TrimSpace(v.text), "%"), ",", ".", 1), 64)
+		if err != nil {
+			if errs == nil {
+				errs = FormErrors{}
+			}
+			errs[v.name] = s.cat.T(state(r).lang, "spm.mutu_range")
+			continue
+		}
+		*v.dst = &n
+	}
+	var err error
+	if errs == nil {
+		if f.Get("remove") != "" {
+			err = s.spm.DeleteMutu(r.Context(), actor(r), caseUser(r), in.Region, in.Jenis, year, quarter, version)
+		} else {
+			_, err = s.spm.EnterMutu(r.Context(), actor(r), caseUser(r), in)
+		}
+		if err == nil {
+			v := url.Values{"region": {in.Region}, "year": {strconv.Itoa(year)}, "quarter": {strconv.Itoa(quarter)},
+				"saved": {in.Jenis}}
+			http.Redirect(w, r, "/spm?"+v.Encode()+"#mutu-"+in.Jenis, http.StatusSeeOther)
+			return
+		}
+	}
+	s.spmEntryFailed(w, r, e, errs, err)
+}
+
+// spmEntryFailed shows the SPM page again with a refused entry form and
+// its errors: those read from the form (errs), or the store's refusal.
+func (s *Server) spmEntryFailed(w http.ResponseWriter, r *http.Request, e spmEntry, errs FormErrors, err error) {
+	f := r.PostForm
 	status := http.StatusUnprocessableEntity
 	if e := apperr.As(err); errs == nil && e != nil && e.Kind == apperr.Conflict && e.Code == spm.CodePeriodClosed {
 		// Not a stale copy: the quarter's report is under review or locked.
@@ -260,7 +356,7 @@ func (s *Server) spmAggregate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p, perr := s.newSPMPage(r, url.Values{"region": {in.Region}, "year": {f.Get("year")}, "quarter": {f.Get("quarter")}})
+	p, perr := s.newSPMPage(r, url.Values{"region": {f.Get("region")}, "year": {f.Get("year")}, "quarter": {f.Get("quarter")}})
 	if perr != nil {
 		s.fail(w, r, perr)
 		return

@@ -213,7 +213,9 @@ type server struct {
 // a graceful shutdown; it fails the test if the server logged an error.
 func startServer(t *testing.T, dbURL string) server {
 	t.Helper()
-	env := map[string]string{"LAYAN_DB": dbURL}
+	// Attachments and audit photos in a folder of the test's own, not in
+	// the working directory (the default for PostgreSQL).
+	env := map[string]string{"LAYAN_DB": dbURL, "LAYAN_ATTACHMENTS": filepath.Join(t.TempDir(), "lampiran")}
 	getenv := func(k string) string { return env[k] }
 	out := &serverOutput{accounts: map[access.Role]demoAccount{}, ready: make(chan struct{})}
 	logs := &syncBuffer{}
@@ -768,7 +770,13 @@ func (b *browser) navigation(a demoAccount) {
 		perm access.Permission
 		href string
 	}{{access.ReadPeople, "/people"}, {access.ReadCases, "/work"}, {access.ReadCases, "/cases"}, {access.ReadSPM, "/spm"}, {access.ReadUnits, "/units"},
-		{access.ManageUsers, "/users"}, {access.ReadAudit, "/audit"}} {
+		{access.ReadSarpras, "/sarpras/tasks"}, {access.CompareSarpras, "/sarpras/compare"}, {access.ManageSarprasItems, "/sarpras/items"},
+		{access.ReadComplaintFigures, "/pengaduan/angka"}, {access.ManageUsers, "/users"}, {access.ReadAudit, "/audit"}} {
+		// Remediation tasks are owned by a unit's staff: the menu links
+		// them for accounts that belong to a unit.
+		if x.href == "/sarpras/tasks" && !a.role.NeedsUnit() {
+			continue
+		}
 		if a.role.Can(x.perm) {
 			want = append(want, x.href)
 		}

@@ -7,6 +7,7 @@
 //	layan token create --user NAME [--name LABEL]
 //	layan demo [--people N] [--cases N] [--unit ID] [--seed S]  load synthetic people and cases
 //	layan spm verify [--repair] [--json]          recompute the SPM figures and compare
+//	layan ikm FILE [--json] [--population N]      the IKM of survey responses in a CSV or XLSX file
 //	layan version
 //
 // Configuration comes from flags and the environment: LAYAN_DB (default
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return demoCmd(ctx, args, getenv, stdout, stderr)
 	case "spm":
 		return spmCmd(ctx, args, getenv, stdout)
+	case "ikm":
+		return ikmCmd(args, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "layan", version)
 		return nil
@@ -73,6 +76,7 @@ const usage = `Penggunaan / usage:
   layan demo [--people N] [--cases N] [--unit ID] [--seed S] [--batch N] [--workers N] [--deliveries N]
                                                muat orang dan kasus sintetis / load synthetic people and cases
   layan spm verify [--repair] [--json]         hitung ulang angka SPM dan bandingkan / recompute and compare SPM figures
+  layan ikm FILE [--json] [--population N]     hitung IKM dari jawaban survei dalam CSV/XLSX / the IKM of survey responses in a CSV/XLSX file
   layan version
 
 Lingkungan / environment:

@@ -20,6 +20,7 @@ import (
 	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/i18n"
+	"github.com/layan-id/layan/internal/quality/complaint"
 	"github.com/layan-id/layan/internal/web"
 )
 
@@ -76,13 +77,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return fmt.Errorf("LAYAN_MAX_ACTIVE=%q: want a whole number of requests, 1 or more", v)
 		}
 	}
+	complaintDays, err := complaintResponseDays(getenv)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Config{
-		MaxActive:       maxActive,
-		Version:         version,
-		TrustProxy:      getenv("LAYAN_TRUST_PROXY") == "true",
-		SecureCookies:   getenv("LAYAN_SECURE_COOKIES") == "true",
-		AttachmentDir:   attachments,
-		EmergencyWindow: window,
+		MaxActive:             maxActive,
+		Version:               version,
+		TrustProxy:            getenv("LAYAN_TRUST_PROXY") == "true",
+		SecureCookies:         getenv("LAYAN_SECURE_COOKIES") == "true",
+		AttachmentDir:         attachments,
+		EmergencyWindow:       window,
+		ComplaintResponseDays: complaintDays,
 	}, d, ix, cat, log)
 	if err != nil {
 		return err
@@ -143,6 +149,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}()
 
+	// Complaints waiting for an answer past their deadline are escalated
+	// to the unit's supervisors, then to the region's admin. The update is
+	// conditional (escalation < level), so every instance may run it.
+	go func() {
+		complaints := &complaint.Store{DB: d, ResponseDays: complaintDays}
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := complaints.EscalateOverdue(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("escalate complaints", "err", err)
+			} else if n > 0 {
+				log.Info("complaints escalated", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -179,6 +206,21 @@ func emergencyWindow(getenv func(string) string) (time.Duration, error) {
 		return 0, fmt.Errorf("LAYAN_EMERGENCY_DAYS=%q: want a whole number of days from 1 to %d", v, maxEmergencyDays)
 	}
 	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+// complaintResponseDays is the deadline of a complaint's first response:
+// LAYAN_PENGADUAN_HARI working days, by default
+// complaint.DefaultResponseDays (5; no regulation in domain.md fixes it).
+func complaintResponseDays(getenv func(string) string) (int, error) {
+	v := getenv("LAYAN_PENGADUAN_HARI")
+	if v == "" {
+		return complaint.DefaultResponseDays, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 60 {
+		return 0, fmt.Errorf("LAYAN_PENGADUAN_HARI=%q: want a whole number of working days from 1 to 60", v)
+	}
+	return n, nil
 }
 
 // attachmentDir is where the files attached to cases are kept:

@@ -77,17 +77,60 @@ const (
 	// deployment-wide rule, so admins only (the spm store further asks
 	// for the whole deployment's scope).
 	ManageSPMSettings Permission = "spm.settings"
+	// ReadSKM is a unit's satisfaction survey (SKM, PermenPANRB 14/2017):
+	// its periods and results, aggregates with nothing personal in them, so
+	// every role in its scope (a worker their unit, a planner their region).
+	ReadSKM Permission = "skm.read"
+	// ManageSKM is running a unit's survey: its periods, elements,
+	// population, opening and closing, the kiosk tablets, and reading the
+	// respondents' free-text suggestions (which may name someone). The
+	// unit's supervisors (the unit head) and admins of its region.
+	ManageSKM Permission = "skm.manage"
+)
+
+// Complaints (pengaduan, UU 25/2009 Pasal 36 ff.) of a unit.
+const (
+	// HandleComplaints is reading a unit's complaints, whose text and
+	// contact are personal data, and taking their steps: the unit's own
+	// staff and the admins of its region (complaint.ReachOf); the step
+	// itself is the status machine's to allow (complaint.Decide: a
+	// worker answers those assigned to them, the supervisor the rest).
+	HandleComplaints Permission = "complaints.handle"
+	// ReadComplaintFigures is the counts of complaints per unit, nothing
+	// personal: supervisors their unit's, and the roles that see their
+	// region's aggregates.
+	ReadComplaintFigures Permission = "complaints.figures"
+)
+
+// Accessible-facility audits of a unit (sarana prasarana ramah kelompok
+// rentan, UU 25/2009 Pasal 29; internal/quality/sarpras). Nothing personal
+// in them: items, answers, photos of rooms, tasks.
+const (
+	// ReadSarpras is a unit's audits and remediation tasks: the unit's
+	// staff (a worker finishes the tasks they own) and the admins of its
+	// region (sarpras.Reads).
+	ReadSarpras Permission = "sarpras.read"
+	// ManageSarpras is running a unit's audits: its supervisors (the unit
+	// head) and the admins of its region (sarpras.Manages).
+	ManageSarpras Permission = "sarpras.manage"
+	// CompareSarpras is the scores of the units of a region side by side:
+	// the roles that see their region's aggregates.
+	CompareSarpras Permission = "sarpras.compare"
+	// ManageSarprasItems is changing the checklist: one for the whole
+	// deployment, so admins (the store further asks for the whole
+	// deployment's scope).
+	ManageSarprasItems Permission = "sarpras.items"
 )
 
 // grants lists what each role may do beyond SignedIn. Everything not listed
 // is refused.
 var grants = map[Role][]Permission{
-	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases},
-	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadCaseFigures},
-	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM},
-	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, VerifySPM},
-	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM, ManageSPMSettings},
+	Worker:     {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadSKM, HandleComplaints, ReadSarpras},
+	Supervisor: {ReadUnits, ManageOwnToken, ReadPeople, ManagePeople, ReadCases, ManageCases, ReadCaseFigures, ReadSKM, ManageSKM, HandleComplaints, ReadComplaintFigures, ReadSarpras, ManageSarpras},
+	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
+	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, VerifySPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
+	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM, ManageSPMSettings, ReadSKM, ManageSKM, HandleComplaints, ReadComplaintFigures, ReadSarpras, ManageSarpras, CompareSarpras, ManageSarprasItems},
 }
 
 // Can reports whether role r holds permission p.

@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -23,6 +21,7 @@ import (
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/filestore"
 )
 
 // Attachment is a file added to a case: a scanned consent form, a photo
@@ -177,65 +176,11 @@ func (s *Store) Attach(ctx context.Context, actor audit.Actor, u access.User, ca
 }
 
 // keep writes the rest of a file to the attachment directory under its
-// SHA-256, atomically: a temporary file, synced, renamed into place, so a
-// crash never leaves half a file under a good name. created is false when
-// the same content was already kept. A file over limit is refused and
-// nothing stays on disk.
+// SHA-256, atomically (filestore.Dir.Keep, shared with the photos of
+// facility audits). created is false when the same content was already
+// kept. A file over limit is refused and nothing stays on disk.
 func (s *Store) keep(in io.Reader, limit int64) (sum string, size int64, created bool, err error) {
-	if err := os.MkdirAll(s.AttachmentDir, 0o750); err != nil {
-		return "", 0, false, err
-	}
-	// The temporary file sits in the same file system as its final place,
-	// where a rename is atomic.
-	tmp, err := os.CreateTemp(s.AttachmentDir, ".upload-*")
-	if err != nil {
-		return "", 0, false, err
-	}
-	defer func() {
-		if tmp != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	h := sha256.New()
-	if size, err = io.Copy(io.MultiWriter(tmp, h), in); err != nil {
-		return "", 0, false, err
-	}
-	if size > limit {
-		return "", 0, false, apperr.New(apperr.TooLarge, "attachment.too_large", limit>>20)
-	}
-	if err := tmp.Chmod(0o640); err != nil {
-		return "", 0, false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", 0, false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", 0, false, err
-	}
-	sum = hex.EncodeToString(h.Sum(nil))
-	final := s.attachmentPath(sum)
-	if _, err := os.Stat(final); err == nil {
-		return sum, size, false, nil // kept already; the deferred removal drops the copy
-	}
-	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
-		return "", 0, false, err
-	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
-		return "", 0, false, err
-	}
-	tmp = nil
-	syncDir(filepath.Dir(final))
-	return sum, size, true, nil
-}
-
-// syncDir makes a rename durable where the system allows syncing a
-// directory (not on Windows, which needs no such step).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	return filestore.Dir(s.AttachmentDir).Keep(in, limit)
 }
 
 // forget removes a file kept for an attachment that was not stored,

@@ -202,8 +202,8 @@ func people(ctx context.Context, env *Env) error {
 // Seeders run in order; each must be idempotent. AfterAccounts run once
 // the demo accounts exist: their data is written as those accounts.
 var (
-	Seeders       = []Seeder{platform, people}
-	AfterAccounts = []Seeder{cases}
+	Seeders       = []Seeder{platform, people, skmSurvey}
+	AfterAccounts = []Seeder{cases, sarprasAudit, complaints}
 )
 
 // isDemo reports whether the database is empty or already a demo database

@@ -22,7 +22,7 @@ type auditForm struct {
 	Entity, EntityID, Actor, Action, From, To string
 }
 
-var auditEntities = []string{"user", "unit", "person", "household", "consent", "case", "spm_aggregate", "spm_mutu", "spm_catalog", "spm_report", "setting"}
+var auditEntities = []string{"user", "unit", "person", "household", "consent", "case", "spm_aggregate", "spm_mutu", "spm_catalog", "spm_report", "setting", "complaint", "skm_period", "skm_kiosk", "sarpras_audit", "sarpras_task", "sarpras_item"}
 var auditActions = []string{audit.Create, audit.Update, audit.Delete, audit.Activate, audit.Deactivate, audit.Reset, audit.TokenNew,
 	audit.TokenDrop, audit.Read, audit.Submit, audit.Return, audit.Verify, audit.Lock, audit.Reopen}
 

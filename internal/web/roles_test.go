@@ -90,6 +90,24 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	access.ManageSPMCatalog: {access.Admin},
 	// The SPM settings likewise (spm_settings_test.go).
 	access.ManageSPMSettings: {access.Admin},
+	// Facility audits of a unit: its staff read them (sarpras.Reads), its
+	// supervisors and the admins of its region run them, the roles that
+	// see their region's aggregates compare units; the checklist is the
+	// whole deployment's (sarpras_test.go).
+	access.ReadSarpras:        {access.Worker, access.Supervisor, access.Admin},
+	access.ManageSarpras:      {access.Supervisor, access.Admin},
+	access.CompareSarpras:     {access.Planner, access.Verifier, access.National, access.Admin},
+	access.ManageSarprasItems: {access.Admin},
+	// Complaints: the unit's staff and the admins of its region handle
+	// them (the text and contact are personal data); the counts go to the
+	// roles that see aggregates too (complaint_test.go).
+	access.HandleComplaints:     {access.Worker, access.Supervisor, access.Admin},
+	access.ReadComplaintFigures: {access.Supervisor, access.Planner, access.Verifier, access.National, access.Admin},
+	// The satisfaction survey: its results are aggregates, read by every
+	// role in the unit's scope; its supervisors and the admins of its
+	// region run it (skm_test.go).
+	access.ReadSKM:   access.Roles,
+	access.ManageSKM: {access.Supervisor, access.Admin},
 }
 
 func allowed(role access.Role, p access.Permission) bool {
@@ -127,6 +145,12 @@ const (
 	// resCatalog is a version of the SPM catalog: a draft made for the
 	// request (spmcatalog_test.go).
 	resCatalog resource = "catalog version"
+	// resComplaintCode is the tracking code of a complaint filed at the
+	// named demo unit for the request (complaint_test.go).
+	resComplaintCode resource = "complaint code"
+	// resSKMCode is the public survey code of a unit that is none of the
+	// demo units, with an open period (skm_test.go).
+	resSKMCode resource = "survey code"
 )
 
 // resources maps the path segment before a parameter (or the last segment
@@ -136,6 +160,8 @@ var resources = map[string]resource{
 	"people": resPerson, "households": resHousehold, "consents": resConsent, "cases": resCase,
 	"referrals": resReferral, "referral-links": resLink, "rujukan": resLink,
 	"catalogs": resCatalog, "catalog": resCatalog,
+	"complaints": resComplaintCode,
+	"s":          resSKMCode, "hasil": resSKMCode, "skm": resSKMCode,
 }
 
 // scopeCase lists objects inside and outside a caller's scope: demo unit
@@ -202,6 +228,7 @@ var probe = map[resource]string{
 	resUnit: "salatiga", resUser: "target.salatiga", resToken: "other", resRegion: "73.71", resPlace: "salatiga",
 	resPerson: "salatiga", resHousehold: "salatiga", resConsent: "salatiga", resCase: "salatiga",
 	resReferral: "salatiga", resLink: "salatiga", resCatalog: "draft",
+	resComplaintCode: "salatiga", resSKMCode: "public",
 }
 
 // demoUnits names the demo units (internal/demo) by short keys.
@@ -319,6 +346,24 @@ var requests = map[string]request{
 	"POST /api/v1/spm/catalogs":                   {wholeDeployment: true, body: apiBodyCatalogCopy},
 	"PUT /api/v1/spm/catalogs/{id}/jenis/{jenis}": {wholeDeployment: true, body: apiBodyCatalogJenis},
 	"POST /api/v1/spm/catalogs/{id}/activate":     {wholeDeployment: true, body: apiBodyCatalogActivate},
+
+	// Facility audits (sarpras_test.go has the helpers): the shared draft
+	// audit of the named unit, a fresh answered one to make final, a fresh
+	// task to mark done.
+	"POST /units/{id}/sarpras":                              {body: func(*fixture, actor, string) any { return url.Values{"note": {"uji matriks"}} }},
+	"POST /units/{id}/sarpras/{audit}":                      {body: sarprasAnswersUI},
+	"POST /units/{id}/sarpras/{audit}/photos":               {body: sarprasPhotoUpload},
+	"POST /units/{id}/sarpras/{audit}/final":                {body: func(*fixture, actor, string) any { return url.Values{"version": {"2"}} }},
+	"POST /units/{id}/sarpras/{audit}/tasks":                {body: sarprasTaskUI},
+	"POST /units/{id}/sarpras/tasks/{task}/done":            {body: func(*fixture, actor, string) any { return url.Values{"version": {"1"}} }},
+	"POST /sarpras/items":                                   {wholeDeployment: true, body: sarprasItemUI},
+	"POST /api/v1/units/{id}/sarpras/audits":                {body: func(*fixture, actor, string) any { return map[string]any{"note": "uji matriks"} }},
+	"PUT /api/v1/units/{id}/sarpras/audits/{audit}/answers": {body: sarprasAnswersAPI},
+	"POST /api/v1/units/{id}/sarpras/audits/{audit}/photos": {body: sarprasPhotoUpload},
+	"POST /api/v1/units/{id}/sarpras/audits/{audit}/final":  {body: func(*fixture, actor, string) any { return map[string]any{"version": 2} }},
+	"POST /api/v1/units/{id}/sarpras/audits/{audit}/tasks":  {body: sarprasTaskAPI},
+	"POST /api/v1/units/{id}/sarpras/tasks/{task}/done":     {body: func(*fixture, actor, string) any { return map[string]any{"version": 1} }},
+	"POST /api/v1/sarpras/items":                            {wholeDeployment: true, body: sarprasItemAPI},
 
 	"POST /login": {fresh: true, body: func(fx *fixture, a actor, _ string) any {
 		acc := fx.h.accounts[a.key]
@@ -517,6 +562,23 @@ var requests = map[string]request{
 	"POST /referrals/{id}/answer":       {body: uiBodyAnswer},
 	"POST /referrals/{id}/outcome":      {body: uiBodyOutcome},
 	"POST /rujukan/{token}":             {body: uiBodyLink},
+
+	// Complaints (complaint_test.go has the bodies).
+	"POST /pengaduan":                                  {body: uiBodyComplaint},
+	"POST /api/v1/public/complaints":                   {body: apiBodyComplaint},
+	"POST /units/{id}/pengaduan":                       {body: uiBodyComplaintCounter},
+	"POST /units/{id}/pengaduan/{pid}":                 {body: uiBodyComplaintStep},
+	"POST /api/v1/units/{id}/complaints":               {body: apiBodyComplaintCounter},
+	"POST /api/v1/units/{id}/complaints/{pid}/actions": {body: apiBodyComplaintStep},
+
+	// The satisfaction survey (skm_test.go has the bodies).
+	"POST /s/{code}": {body: uiBodySKMAnswer},
+	"POST /api/v1/public/skm/{code}/responses":      {body: apiBodySKMAnswer},
+	"POST /units/{id}/skm/periods":                  {body: uiBodySKMPeriod},
+	"POST /units/{id}/skm/kiosk":                    {body: func(*fixture, actor, string) any { return url.Values{"label": {"uji matriks"}} }},
+	"POST /units/{id}/skm/{period}":                 {body: uiBodySKMPopulation},
+	"POST /api/v1/units/{id}/skm/periods":           {body: apiBodySKMPeriod},
+	"PATCH /api/v1/units/{id}/skm/periods/{period}": {body: apiBodySKMPopulation},
 }
 
 // fixture is the world of the matrix: the demo data plus the Sulawesi
@@ -733,6 +795,10 @@ func (fx *fixture) id(t *testing.T, a actor, res resource, name string) string {
 	case resCatalog:
 		// A draft made for the request: an activation acts once.
 		return fx.catalogDraft()
+	case resComplaintCode:
+		return fx.complaintCode(a, name)
+	case resSKMCode:
+		return fx.skmCode()
 	}
 	t.Fatalf("no id for resource %s", res)
 	return ""
@@ -784,7 +850,7 @@ func dbState(t *testing.T, h *harness) string {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("audit=%d units=%d/v%d users=%d/v%d tokens=%d people=%d/v%d", a, b, c, d, e, f, g, k) +
-		householdState(t, h) + caseState(t, h)
+		householdState(t, h) + caseState(t, h) + skmState(t, h)
 }
 
 // routeResource tells what a route's path parameter names, or, for a POST to
@@ -981,6 +1047,16 @@ func (fx *fixture) check(t *testing.T, a actor, rt web.Route, c matrixCase) {
 	if strings.Contains(path, "{aid}") {
 		path = strings.Replace(path, "{aid}", fx.attachmentOf(c.target), 1)
 	}
+	// A complaint under its unit's path is one filed at that unit.
+	if strings.Contains(path, "{pid}") {
+		path = strings.Replace(path, "{pid}", fx.complaintOf(c.target), 1)
+	}
+	// A survey period under its unit's path is one of that unit's.
+	if strings.Contains(path, "{period}") {
+		path = strings.Replace(path, "{period}", fx.skmPeriod(c.target), 1)
+	}
+	// The audit, photo and task of a unit's facility audits are its own.
+	path = fx.sarprasPath(path, c.target)
 	// A jenis of an SPM catalog version is one of the ten.
 	path = strings.Replace(path, "{jenis}", string(catalogMatrixJenis), 1)
 	var body any

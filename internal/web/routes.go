@@ -126,10 +126,52 @@ func (s *Server) Routes() []Route {
 		html("GET", "/spm/tahapan", access.ReadSPM, s.spmTahapanPage),
 		html("POST", "/spm/tahapan/unit-costs", access.EnterSPM, s.spmTahapanCosts),
 		html("POST", "/spm/tahapan/plans", access.EnterSPM, s.spmTahapanPlan),
+		// Accessible-facility audits of a unit (sarpras.go): its staff read
+		// them, its supervisors and the admins of its region run them (the
+		// store checks the unit); the owner of a task marks it done.
+		html("GET", "/units/{id}/sarpras", access.ReadSarpras, s.sarprasUnit),
+		html("POST", "/units/{id}/sarpras", access.ManageSarpras, s.sarprasCreate),
+		html("GET", "/units/{id}/sarpras/{audit}", access.ReadSarpras, s.sarprasAudit),
+		html("POST", "/units/{id}/sarpras/{audit}", access.ManageSarpras, s.sarprasAnswers),
+		html("POST", "/units/{id}/sarpras/{audit}/photos", access.ManageSarpras, s.sarprasPhoto),
+		html("GET", "/units/{id}/sarpras/{audit}/photos/{photo}", access.ReadSarpras, s.sarprasPhotoFile),
+		html("POST", "/units/{id}/sarpras/{audit}/final", access.ManageSarpras, s.sarprasFinal),
+		html("POST", "/units/{id}/sarpras/{audit}/tasks", access.ManageSarpras, s.sarprasTaskCreate),
+		html("POST", "/units/{id}/sarpras/tasks/{task}/done", access.ReadSarpras, s.sarprasTaskDone),
+		html("GET", "/sarpras/tasks", access.ReadSarpras, s.sarprasMyTasks),
+		html("GET", "/sarpras/compare", access.CompareSarpras, s.sarprasCompare),
+		html("GET", "/sarpras/items", access.ReadSarpras, s.sarprasItems),
+		html("POST", "/sarpras/items", access.ManageSarprasItems, s.sarprasItemSave),
 		// An outside agency's referral link, without an account: the token
 		// is the key (and is kept out of the access log).
 		html("GET", "/rujukan/{token}", P, s.referralLink),
 		html("POST", "/rujukan/{token}", P, s.referralLinkOutcome),
+		// Complaints (complaint.go): the public form and tracking page need
+		// no account (guarded against floods); the unit's staff handle them;
+		// the figures are counts for the roles that see aggregates.
+		html("GET", "/pengaduan", P, s.complaintForm),
+		html("POST", "/pengaduan", P, s.complaintFile),
+		html("GET", "/pengaduan/lacak", P, s.complaintTrack),
+		html("GET", "/pengaduan/angka", access.ReadComplaintFigures, s.complaintFigures),
+		html("GET", "/units/{id}/pengaduan", access.HandleComplaints, s.complaintList),
+		html("POST", "/units/{id}/pengaduan", access.HandleComplaints, s.complaintRecord),
+		html("GET", "/units/{id}/pengaduan/{pid}", access.HandleComplaints, s.complaintShow),
+		html("POST", "/units/{id}/pengaduan/{pid}", access.HandleComplaints, s.complaintAct),
+		// The satisfaction survey (skm.go, skm_staff.go, skm_report.go):
+		// the public form, thank-you and results pages need no account
+		// (the form is guarded against floods); a unit's figures are read
+		// by every role in its scope, its survey run by its managers.
+		html("GET", "/s/{code}", P, s.skmFormGet),
+		html("POST", "/s/{code}", P, s.skmFormPost),
+		html("GET", "/s/{code}/terima-kasih", P, s.skmThanks),
+		html("GET", "/hasil/{code}", P, s.skmPublicResults),
+		html("GET", "/units/{id}/skm", access.ReadSKM, s.skmUnit),
+		html("POST", "/units/{id}/skm/periods", access.ManageSKM, s.skmPeriodCreate),
+		html("POST", "/units/{id}/skm/kiosk", access.ManageSKM, s.skmKiosk),
+		html("GET", "/units/{id}/skm/poster", access.ReadSKM, s.skmPoster),
+		html("GET", "/units/{id}/skm/{period}", access.ReadSKM, s.skmPeriod),
+		html("POST", "/units/{id}/skm/{period}", access.ManageSKM, s.skmPeriodPost),
+		html("GET", "/units/{id}/skm/{period}/report", access.ReadSKM, s.skmReport),
 		html("GET", "/audit", access.ReadAudit, s.auditPage),
 		html("GET", "/account", S, s.accountPage),
 		html("POST", "/account/password", S, s.accountPassword),
@@ -217,16 +259,46 @@ func (s *Server) Routes() []Route {
 		api("PUT", "/spm/plans", access.EnterSPM, s.apiSPMPlanPut),
 		api("DELETE", "/spm/plans", access.EnterSPM, s.apiSPMPlanDelete),
 		api("GET", "/spm/realisation", access.ReadSPM, s.apiSPMRealisation),
+		// Accessible-facility audits (sarpras.go).
+		api("GET", "/units/{id}/sarpras/audits", access.ReadSarpras, s.apiSarprasHistory),
+		api("POST", "/units/{id}/sarpras/audits", access.ManageSarpras, s.apiSarprasCreate),
+		api("GET", "/units/{id}/sarpras/audits/{audit}", access.ReadSarpras, s.apiSarprasAudit),
+		api("PUT", "/units/{id}/sarpras/audits/{audit}/answers", access.ManageSarpras, s.apiSarprasAnswers),
+		api("POST", "/units/{id}/sarpras/audits/{audit}/photos", access.ManageSarpras, s.apiSarprasPhoto),
+		api("GET", "/units/{id}/sarpras/audits/{audit}/photos/{photo}", access.ReadSarpras, s.sarprasPhotoFile),
+		api("POST", "/units/{id}/sarpras/audits/{audit}/final", access.ManageSarpras, s.apiSarprasFinal),
+		api("POST", "/units/{id}/sarpras/audits/{audit}/tasks", access.ManageSarpras, s.apiSarprasTaskCreate),
+		api("POST", "/units/{id}/sarpras/tasks/{task}/done", access.ReadSarpras, s.apiSarprasTaskDone),
+		api("GET", "/sarpras/tasks", access.ReadSarpras, s.apiSarprasMyTasks),
+		api("GET", "/sarpras/compare", access.CompareSarpras, s.apiSarprasCompare),
+		api("GET", "/sarpras/items", access.ReadSarpras, s.apiSarprasItems),
+		api("POST", "/sarpras/items", access.ManageSarprasItems, s.apiSarprasItemSave),
 		// An outside agency's referral link: the token is the key.
 		api("GET", "/referral-links/{token}", P, s.apiReferralLink),
 		api("POST", "/referral-links/{token}", P, s.apiReferralLinkOutcome),
+		// Complaints (complaint.go).
+		api("POST", "/public/complaints", P, s.apiComplaintFile),
+		api("GET", "/public/complaints/{code}", P, s.apiComplaintTrack),
+		api("GET", "/units/{id}/complaints", access.HandleComplaints, s.apiComplaints),
+		api("POST", "/units/{id}/complaints", access.HandleComplaints, s.apiComplaintRecord),
+		api("GET", "/units/{id}/complaints/{pid}", access.HandleComplaints, s.apiComplaint),
+		api("POST", "/units/{id}/complaints/{pid}/actions", access.HandleComplaints, s.apiComplaintAct),
+		api("GET", "/complaint-figures", access.ReadComplaintFigures, s.apiComplaintFigures),
+		// The satisfaction survey (skm.go, skm_staff.go).
+		api("POST", "/public/skm/{code}/responses", P, s.apiSKMRespond),
+		api("GET", "/units/{id}/skm/periods", access.ReadSKM, s.apiSKMPeriods),
+		api("POST", "/units/{id}/skm/periods", access.ManageSKM, s.apiSKMPeriodCreate),
+		api("GET", "/units/{id}/skm/periods/{period}", access.ReadSKM, s.apiSKMPeriod),
+		api("PATCH", "/units/{id}/skm/periods/{period}", access.ManageSKM, s.apiSKMPeriodUpdate),
+		api("GET", "/units/{id}/skm/trend", access.ReadSKM, s.apiSKMTrend),
 	}
 }
 
-// guard enforces a route's permission before its handler runs. A request
+// authorize enforces a route's permission before its handler runs. A request
 // without an account gets 401 (API) or the sign-in page (UI); an account
-// without the permission gets 403.
-func (s *Server) guard(rt Route) http.Handler {
+// without the permission gets 403. (Named so, not guard: s.guard is the
+// public-form guard, internal/guard.)
+func (s *Server) authorize(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		st.route = rt.Pattern()

@@ -10,13 +10,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/db"
+	"github.com/layan-id/layan/internal/guard"
 	"github.com/layan-id/layan/internal/i18n"
+	"github.com/layan-id/layan/internal/quality/complaint"
+	"github.com/layan-id/layan/internal/quality/sarpras"
+	"github.com/layan-id/layan/internal/quality/survey"
 	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/spm"
 	"github.com/layan-id/layan/internal/wilayah"
@@ -43,6 +48,9 @@ type Config struct {
 	// needs may be given before the assessment; zero means
 	// casework.DefaultEmergencyWindow.
 	EmergencyWindow time.Duration
+	// ComplaintResponseDays is the deadline of a complaint's first
+	// response in working days; zero means complaint.DefaultResponseDays.
+	ComplaintResponseDays int
 }
 
 // Server holds the dependencies of every handler.
@@ -61,6 +69,17 @@ type Server struct {
 	openapi []byte
 	started time.Time
 	tokens  *access.TokenCache
+	// sarpras runs the accessible-facility audits of units.
+	sarpras *sarpras.Store
+	// guard holds off floods on the public forms (survey, complaint):
+	// counts per device and address, shared by every instance through the
+	// database.
+	guard *guard.Guard
+	// complaints are the units' complaints (pengaduan).
+	complaints *complaint.Store
+	// skm runs the units' satisfaction surveys (SKM), which show the
+	// complaint figures beside element U8.
+	skm *survey.Store
 }
 
 // New builds a server. Every dependency is passed in; nothing is global.
@@ -85,6 +104,15 @@ func New(cfg Config, d *db.DB, regions *wilayah.Index, cat *i18n.Catalog, log *s
 	// through spm.CaseFacts.
 	s.spm = &spm.Store{DB: d, Regions: regions, CacheFor: 500 * time.Millisecond, Cases: s.cases}
 	s.spmCat = &spm.Catalogs{DB: d}
+	// Audit photos are kept beside the case attachments, in a directory
+	// of their own (filestore).
+	s.sarpras = &sarpras.Store{DB: d}
+	if cfg.AttachmentDir != "" {
+		s.sarpras.PhotoDir = filepath.Join(cfg.AttachmentDir, "sarpras")
+	}
+	s.guard = &guard.Guard{DB: d}
+	s.complaints = &complaint.Store{DB: d, ResponseDays: cfg.ComplaintResponseDays}
+	s.skm = &survey.Store{DB: d, Complaints: skmComplaints{s.complaints}}
 	s.metrics = newMetrics(d)
 	return s, nil
 }
@@ -126,7 +154,7 @@ func newRequestID() string {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
-		mux.Handle(rt.Pattern(), s.guard(rt))
+		mux.Handle(rt.Pattern(), s.authorize(rt))
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
 	mux.HandleFunc("/", s.notFound)
@@ -269,7 +297,7 @@ const sessionCookie = "layan_session"
 
 // authenticate finds the user of a request: a bearer token (API clients) or
 // the session cookie (browsers). It never refuses: a bad credential is kept
-// in the request's state and guard refuses it on routes that need an
+// in the request's state and authorize refuses it on routes that need an
 // account, so a load balancer's health check is never failed by a header.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

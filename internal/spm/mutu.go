@@ -2,6 +2,7 @@ package spm
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -111,52 +112,21 @@ func (s *Store) EnterMutu(ctx context.Context, actor audit.Actor, u access.User,
 	if err := in.check(level, s.now()).Err(); err != nil {
 		return Mutu{}, err
 	}
-	var out Mutu
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if closed, err := periodClosed(ctx, tx, r.Code, in.Year, in.Quarter); closed || err != nil {
-			return periodClosedErr(err)
-		}
-		before, err := getMutu(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
-		if err != nil && !errors.Is(err, db.ErrNotFound) {
-			return err
-		}
-		current := 0
-		if before != nil {
-			current = before.Version
-		}
-		if current != in.Version {
-			return errStale("spm.mutu_stale")
-		}
-		now := db.Now()
-		bj, sdm := hundredths(*in.BarangJasa), hundredths(*in.SDM)
+	bj, sdm := hundredths(*in.BarangJasa), hundredths(*in.SDM)
+	after, err := mutuEntries.put(ctx, s, actor, r, in.Jenis, in.Year, in.Quarter, in.Version, func(tx *db.Tx, before *Mutu) (sql.Result, error) {
 		if before == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO spm_mutu (region_code, jenis, year, quarter, province_code, barang_jasa, sdm,
+			return tx.Exec(ctx, `INSERT INTO spm_mutu (region_code, jenis, year, quarter, province_code, barang_jasa, sdm,
 				source, note, entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-				string(r.Code), in.Jenis, in.Year, in.Quarter, string(r.Code.Province()), bj, sdm, in.Source, in.Note, u.ID, now)
-		} else {
-			_, err = tx.Exec(ctx, `UPDATE spm_mutu SET barang_jasa = ?, sdm = ?, source = ?, note = ?, entered_by = ?,
-				entered_at = ?, version = version + 1
-				WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ? AND version = ?`,
-				bj, sdm, in.Source, in.Note, u.ID, now, string(r.Code), in.Jenis, in.Year, in.Quarter, current)
+				string(r.Code), in.Jenis, in.Year, in.Quarter, string(r.Code.Province()), bj, sdm, in.Source, in.Note, u.ID, db.Now())
 		}
-		if err != nil {
-			return db.Err(err)
-		}
-		after, err := getMutu(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
-		if err != nil {
-			return err
-		}
-		out = *after
-		entry := audit.Entry{Action: audit.Update, Entity: "spm_mutu", EntityID: aggregateID(r.Code, in.Jenis, in.Year, in.Quarter),
-			Region: r.Code, After: after}
-		if before == nil {
-			entry.Action = audit.Create
-		} else {
-			entry.Before = before
-		}
-		return audit.Record(ctx, tx, actor, entry)
+		return tx.Exec(ctx, `UPDATE spm_mutu SET barang_jasa = ?, sdm = ?, source = ?, note = ?, entered_by = ?,
+				entered_at = ?, version = version + 1 WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ? AND version = ?`,
+			bj, sdm, in.Source, in.Note, u.ID, db.Now(), string(r.Code), in.Jenis, in.Year, in.Quarter, in.Version)
 	})
-	return out, err
+	if err != nil {
+		return Mutu{}, err
+	}
+	return *after, nil
 }
 
 // DeleteMutu removes an entered quality achievement at its version.
@@ -165,28 +135,13 @@ func (s *Store) DeleteMutu(ctx context.Context, actor audit.Actor, u access.User
 	if err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if closed, err := periodClosed(ctx, tx, r.Code, year, quarter); closed || err != nil {
-			return periodClosedErr(err)
-		}
-		before, err := getMutu(ctx, tx, r.Code, jenis, year, quarter)
-		if errors.Is(err, db.ErrNotFound) {
-			return apperr.Wrap(apperr.NotFound, "spm.mutu_not_found", err)
-		}
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return errStale("spm.mutu_stale")
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM spm_mutu WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?",
-			string(r.Code), jenis, year, quarter); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Delete, Entity: "spm_mutu",
-			EntityID: aggregateID(r.Code, jenis, year, quarter), Region: r.Code, Before: before})
-	})
+	return mutuEntries.remove(ctx, s, actor, r, jenis, year, quarter, version)
 }
+
+// mutuEntries are the quality achievements regions enter.
+var mutuEntries = quarterEntry[Mutu]{table: "spm_mutu", entity: "spm_mutu",
+	staleKey: "spm.mutu_stale", noneKey: "spm.mutu_not_found", get: getMutu,
+	version: func(m *Mutu) int { return m.Version }}
 
 const mutuColumns = "barang_jasa, sdm, source, note, entered_by, entered_at, version"
 
@@ -210,7 +165,10 @@ func scanMutu(sc interface{ Scan(...any) error }, prefix ...any) (*Mutu, error) 
 func getMutu(ctx context.Context, q db.Q, c wilayah.Code, jenis string, year, quarter int) (*Mutu, error) {
 	m, err := scanMutu(q.QueryRow(ctx, `SELECT `+mutuColumns+` FROM spm_mutu
 		WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?`, string(c), jenis, year, quarter))
-	return m, db.Err(err)
+	if err = db.Err(err); errors.Is(err, db.ErrNotFound) {
+		return nil, nil // none entered
+	}
+	return m, err
 }
 
 // mutuEntries reads the quality achievements entered for the regions that

@@ -2,6 +2,7 @@ package spm
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -444,54 +445,20 @@ func (s *Store) EnterAggregate(ctx context.Context, actor audit.Actor, u access.
 	if err := in.check(level, s.now()).Err(); err != nil {
 		return Aggregate{}, err
 	}
-	var out Aggregate
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		// A period whose report is under review or locked keeps its figures.
-		if closed, err := periodClosed(ctx, tx, r.Code, in.Year, in.Quarter); closed || err != nil {
-			return periodClosedErr(err)
-		}
-		before, err := getAggregate(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
-		switch {
-		case errors.Is(err, db.ErrNotFound):
-			before = nil
-		case err != nil:
-			return err
-		}
-		current := 0
-		if before != nil {
-			current = before.Version
-		}
-		if current != in.Version {
-			return errStale("spm.aggregate_stale")
-		}
-		now := db.Now()
+	after, err := aggregates.put(ctx, s, actor, r, in.Jenis, in.Year, in.Quarter, in.Version, func(tx *db.Tx, before *Aggregate) (sql.Result, error) {
 		if before == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO spm_aggregate (region_code, jenis, year, quarter, province_code, x, y, source, note,
+			return tx.Exec(ctx, `INSERT INTO spm_aggregate (region_code, jenis, year, quarter, province_code, x, y, source, note,
 				entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-				string(r.Code), in.Jenis, in.Year, in.Quarter, string(r.Code.Province()), *in.X, *in.Y, in.Source, in.Note, u.ID, now)
-		} else {
-			_, err = tx.Exec(ctx, `UPDATE spm_aggregate SET x = ?, y = ?, source = ?, note = ?, entered_by = ?, entered_at = ?,
+				string(r.Code), in.Jenis, in.Year, in.Quarter, string(r.Code.Province()), *in.X, *in.Y, in.Source, in.Note, u.ID, db.Now())
+		}
+		return tx.Exec(ctx, `UPDATE spm_aggregate SET x = ?, y = ?, source = ?, note = ?, entered_by = ?, entered_at = ?,
 				version = version + 1 WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ? AND version = ?`,
-				*in.X, *in.Y, in.Source, in.Note, u.ID, now, string(r.Code), in.Jenis, in.Year, in.Quarter, current)
-		}
-		if err != nil {
-			return db.Err(err)
-		}
-		after, err := getAggregate(ctx, tx, r.Code, in.Jenis, in.Year, in.Quarter)
-		if err != nil {
-			return err
-		}
-		out = *after
-		entry := audit.Entry{Action: audit.Update, Entity: "spm_aggregate", EntityID: aggregateID(r.Code, in.Jenis, in.Year, in.Quarter),
-			Region: r.Code, After: after}
-		if before == nil {
-			entry.Action = audit.Create
-		} else {
-			entry.Before = before
-		}
-		return audit.Record(ctx, tx, actor, entry)
+			*in.X, *in.Y, in.Source, in.Note, u.ID, db.Now(), string(r.Code), in.Jenis, in.Year, in.Quarter, in.Version)
 	})
-	return out, err
+	if err != nil {
+		return Aggregate{}, err
+	}
+	return *after, nil
 }
 
 // DeleteAggregate removes an entered aggregate (at its version): the
@@ -501,29 +468,13 @@ func (s *Store) DeleteAggregate(ctx context.Context, actor audit.Actor, u access
 	if err != nil {
 		return err
 	}
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
-		if closed, err := periodClosed(ctx, tx, r.Code, year, quarter); closed || err != nil {
-			return periodClosedErr(err)
-		}
-		before, err := getAggregate(ctx, tx, r.Code, jenis, year, quarter)
-		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return errStale("spm.aggregate_stale")
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM spm_aggregate WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?",
-			string(r.Code), jenis, year, quarter); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Delete, Entity: "spm_aggregate",
-			EntityID: aggregateID(r.Code, jenis, year, quarter), Region: r.Code, Before: before})
-	})
+	return aggregates.remove(ctx, s, actor, r, jenis, year, quarter, version)
 }
 
-func aggregateID(c wilayah.Code, jenis string, year, quarter int) string {
-	return fmt.Sprintf("%s/%s/%d-TW%d", c, jenis, year, quarter)
-}
+// aggregates are the X and Y regions enter themselves.
+var aggregates = quarterEntry[Aggregate]{table: "spm_aggregate", entity: "spm_aggregate",
+	staleKey: "spm.aggregate_stale", noneKey: "spm.aggregate_not_found", get: getAggregate,
+	version: func(a *Aggregate) int { return a.Version }}
 
 func getAggregate(ctx context.Context, q db.Q, c wilayah.Code, jenis string, year, quarter int) (*Aggregate, error) {
 	var a Aggregate
@@ -532,9 +483,8 @@ func getAggregate(ctx context.Context, q db.Q, c wilayah.Code, jenis string, yea
 		WHERE region_code = ? AND jenis = ? AND year = ? AND quarter = ?`, string(c), jenis, year, quarter).
 		Scan(&a.X, &a.Y, &a.Source, &a.Note, &by, &a.EnteredAt, &a.Version)
 	if err != nil {
-		err = db.Err(err)
-		if errors.Is(err, db.ErrNotFound) {
-			return nil, apperr.Wrap(apperr.NotFound, "spm.aggregate_not_found", err)
+		if err = db.Err(err); errors.Is(err, db.ErrNotFound) {
+			return nil, nil
 		}
 		return nil, err
 	}

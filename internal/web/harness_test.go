@@ -10,7 +10,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/layan-id/layan/internal/access"
@@ -42,15 +44,17 @@ type harness struct {
 func newHarness(t *testing.T, engine string) *harness {
 	t.Helper()
 	ctx := context.Background()
-	d := dbtest.Open(t, engine)
 	ix, err := dbtest.Regions()
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts, err := demo.Load(ctx, d, ix)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := dbtest.OpenSeeded(t, engine, "demo", func(ctx context.Context, d *db.DB) error {
+		a, err := demo.Load(ctx, d, ix)
+		demoAccounts.Store(engine, a)
+		return err
+	})
+	v, _ := demoAccounts.Load(engine)
+	accounts := v.([]demo.Account)
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +85,17 @@ func newHarness(t *testing.T, engine string) *harness {
 		h.tokens[a.Role] = tok
 	}
 	return h
+}
+
+// demoAccounts holds, per engine, the accounts demo.Load made on the seeded
+// template: every copy of it has the same passwords.
+var demoAccounts sync.Map
+
+// TestMain drops the seeded templates when the tests are done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	dbtest.Sweep()
+	os.Exit(code)
 }
 
 type testWriter struct{ t *testing.T }

@@ -255,29 +255,33 @@ func postgresTemplate(t testing.TB, admin *db.DB) string {
 
 func postgresCopy(t testing.TB) string {
 	t.Helper()
-	ctx := context.Background()
-	admin, err := db.Open(ctx, PostgresURL())
+	admin := postgresAdmin(t)
+	defer admin.Close()
+	return postgresCopyOf(t, postgresTemplate(t, admin))
+}
+
+// postgresAdmin opens the maintenance database, skipping the test when the
+// server is unreachable outside CI.
+func postgresAdmin(t testing.TB) *db.DB {
+	t.Helper()
+	admin, err := db.Open(context.Background(), PostgresURL())
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("PostgreSQL not reachable under CI=true: %v", err)
 		}
 		t.Skipf("PostgreSQL not reachable: %v", err)
 	}
+	return admin
+}
+
+// postgresCopyOf copies the database tmpl into a fresh one, dropped when t
+// ends, and returns its URL.
+func postgresCopyOf(t testing.TB, tmpl string) string {
+	t.Helper()
+	admin := postgresAdmin(t)
 	defer admin.Close()
-	tmpl := postgresTemplate(t, admin)
 	name := "layan_test_" + randomSuffix()
-	// CREATE DATABASE … TEMPLATE fails while another session is connected to
-	// the template (a parallel copy); retry briefly.
-	for i := 0; ; i++ {
-		_, err = admin.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl)
-		if err == nil {
-			break
-		}
-		if i == 50 || !strings.Contains(err.Error(), "being accessed by other users") {
-			t.Fatal(err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	createFrom(t, admin, tmpl, name)
 	t.Cleanup(func() {
 		a, err := db.Open(context.Background(), PostgresURL())
 		if err != nil {
@@ -287,6 +291,32 @@ func postgresCopy(t testing.TB) string {
 		a.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	})
 	return withDatabase(PostgresURL(), name)
+}
+
+// postgresCopyNamed copies the schema template into the database name, which
+// outlives t (Sweep drops it), and returns its URL.
+func postgresCopyNamed(t testing.TB, name string) string {
+	t.Helper()
+	admin := postgresAdmin(t)
+	defer admin.Close()
+	createFrom(t, admin, postgresTemplate(t, admin), name)
+	return withDatabase(PostgresURL(), name)
+}
+
+func createFrom(t testing.TB, admin *db.DB, tmpl, name string) {
+	t.Helper()
+	// CREATE DATABASE … TEMPLATE fails while another session is connected to
+	// the template (a parallel copy); retry briefly.
+	for i := 0; ; i++ {
+		_, err := admin.Exec(context.Background(), "CREATE DATABASE "+name+" TEMPLATE "+tmpl)
+		if err == nil {
+			return
+		}
+		if i == 50 || !strings.Contains(err.Error(), "being accessed by other users") {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Unit adds a Dinas Sosial kab/kota unit for region (a kab/kota code) and
@@ -301,4 +331,166 @@ func Unit(t testing.TB, d *db.DB, name, region string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// A seeded template is a database that seed has written on a fresh copy of
+// the schema template, built once per test binary and key; every OpenSeeded
+// of that key gets a copy of it. The web tests use it for the demo data,
+// which takes seconds to write and milliseconds to copy. Its name carries the
+// time it was built so a binary that was killed leaves nothing for long:
+// Sweep drops those older than a few hours.
+type seeded struct {
+	once sync.Once
+	url  string // the template's LAYAN_DB URL
+	err  error
+}
+
+var (
+	seededMu    sync.Mutex
+	seededByKey = map[string]*seeded{}
+)
+
+const seededPrefix = "layan_seed_"
+
+// OpenSeeded returns a fresh database of engine that starts as a copy of
+// what seed wrote once (per test binary and key) on a fresh database. seed
+// runs at most once per engine and key; if it failed, every caller fails.
+func OpenSeeded(t testing.TB, engine, key string, seed func(context.Context, *db.DB) error) *db.DB {
+	t.Helper()
+	url := NewSeededURL(t, engine, key, seed)
+	d, err := db.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// NewSeededURL is OpenSeeded for tests that start whole servers: it returns
+// the copy's LAYAN_DB URL.
+func NewSeededURL(t testing.TB, engine, key string, seed func(context.Context, *db.DB) error) string {
+	t.Helper()
+	seededMu.Lock()
+	s := seededByKey[engine+"/"+key]
+	if s == nil {
+		s = &seeded{}
+		seededByKey[engine+"/"+key] = s
+	}
+	seededMu.Unlock()
+	s.once.Do(func() { s.url, s.err = buildSeeded(t, engine, key, seed) })
+	if s.err != nil {
+		t.Fatalf("dbtest: seeding %s template %q: %v", engine, key, s.err)
+	}
+	if s.url == "" {
+		// The build stopped its test (a skip or a fatal): that test says why.
+		t.Fatalf("dbtest: the %s template %q could not be built; see the first test that tried", engine, key)
+	}
+	switch engine {
+	case SQLite:
+		path := filepath.Join(t.TempDir(), "layan.db")
+		if err := copyFile(strings.TrimPrefix(s.url, "sqlite:"), path); err != nil {
+			t.Fatal(err)
+		}
+		return "sqlite:" + path
+	case Postgres:
+		u, err := url.Parse(s.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return postgresCopyOf(t, strings.TrimPrefix(u.Path, "/"))
+	}
+	t.Fatalf("dbtest: unknown engine %q", engine)
+	return ""
+}
+
+func buildSeeded(t testing.TB, engine, key string, seed func(context.Context, *db.DB) error) (string, error) {
+	ctx := context.Background()
+	name := fmt.Sprintf("%s%d_%s", seededPrefix, time.Now().Unix(), randomSuffix())
+	var target string
+	switch engine {
+	case SQLite:
+		dir := filepath.Join(os.TempDir(), "layan-dbtest")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+		path := filepath.Join(dir, name+".db")
+		if err := copyFile(sqliteTemplate(t), path); err != nil {
+			return "", err
+		}
+		target = "sqlite:" + path
+	case Postgres:
+		target = postgresCopyNamed(t, name)
+	default:
+		return "", fmt.Errorf("unknown engine %q", engine)
+	}
+	d, err := db.Open(ctx, target)
+	if err != nil {
+		return "", err
+	}
+	defer d.Close()
+	if err := seed(ctx, d); err != nil {
+		return "", err
+	}
+	if engine == SQLite {
+		if _, err := d.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return "", err
+		}
+	}
+	return target, nil
+}
+
+// Sweep drops the seeded templates this binary built, and those of killed
+// binaries older than three hours. Call it from TestMain after m.Run.
+func Sweep() {
+	seededMu.Lock()
+	defer seededMu.Unlock()
+	ctx := context.Background()
+	stale := time.Now().Add(-3 * time.Hour).Unix()
+	old := func(name string) bool {
+		var ts int64
+		if _, err := fmt.Sscanf(strings.TrimPrefix(name, seededPrefix), "%d_", &ts); err != nil {
+			return false
+		}
+		return ts < stale
+	}
+	mine := map[string]bool{}
+	for _, s := range seededByKey {
+		if s.err == nil && s.url != "" {
+			mine[s.url] = true
+		}
+	}
+	dir := filepath.Join(os.TempDir(), "layan-dbtest")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		path := filepath.Join(dir, e.Name())
+		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(e.Name(), "-wal"), "-shm"), ".db")
+		if strings.HasPrefix(base, seededPrefix) && (mine["sqlite:"+filepath.Join(dir, base+".db")] || old(base)) {
+			os.Remove(path)
+		}
+	}
+	if PostgresURL() == "" {
+		return
+	}
+	admin, err := db.Open(ctx, PostgresURL())
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'layan\\_seed\\_%'")
+	if err != nil {
+		return
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			names = append(names, n)
+		}
+	}
+	rows.Close()
+	for _, n := range names {
+		if mine[withDatabase(PostgresURL(), n)] || old(n) {
+			admin.Exec(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
+		}
+	}
 }

@@ -76,13 +76,17 @@ func TestDemoComplaints(t *testing.T) {
 					t.Errorf("%d overdue, %d escalated, %d from the counter, %d assigned to the worker; want 1, 1, 1, 4",
 						overdue, escalated, counter, assignedToWorker)
 				}
-				// The head's reminders hold the escalated one.
-				esc, err := store.Escalated(ctx, sup)
+				// The head's work list holds the two nobody has been given
+				// yet, one of them escalated; the worker's the one in hand.
+				waiting, err := store.Waiting(ctx, sup)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(esc) != 1 {
-					t.Errorf("%d complaints escalated to the unit's head, want 1", len(esc))
+				if len(waiting) != 2 || waiting[0].Escalation != complaint.LevelSupervisor || waiting[1].AssignedTo != 0 {
+					t.Errorf("waiting for the unit's head: %+v, want the escalated one, then the new one", waiting)
+				}
+				if waiting, err = store.Waiting(ctx, worker); err != nil || len(waiting) != 1 || waiting[0].Status != complaint.Diproses {
+					t.Errorf("waiting for the worker: %+v, %v; want the one in hand", waiting, err)
 				}
 				// The figures count one answered late and the rest on time.
 				f, err := store.Figures(ctx, sup.UnitID, time.Now().AddDate(0, -3, 0), time.Now().Add(time.Hour))

@@ -11,6 +11,8 @@ import (
 
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/casework"
+	"github.com/layan-id/layan/internal/quality/complaint"
+	"github.com/layan-id/layan/internal/quality/sarpras"
 )
 
 // The rest of the case management API (issue 5, point 11): referrals and
@@ -394,6 +396,11 @@ type workList struct {
 	// oldest items: the submissions waiting for approval (all of them are
 	// in GET /api/v1/cases?waiting=true) and the visits due.
 	More workMore `json:"more"`
+	// Complaints wait for the caller (complaint.Store.Waiting);
+	// FacilityTasks are the open remediation tasks they own or, for a
+	// supervisor, their unit's.
+	Complaints    []complaint.Complaint `json:"complaints"`
+	FacilityTasks []sarpras.Task        `json:"facility_tasks"`
 }
 
 type workMore struct {
@@ -412,6 +419,11 @@ func (s *Server) apiWork(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	complaints, tasks, err := s.qualityWork(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, workList{Tasks: work.Tasks, FollowUps: work.FollowUps, Referrals: refs,
-		More: workMore{Approvals: work.MoreApprovals, FollowUps: work.MoreFollowUps}})
+		More: workMore{Approvals: work.MoreApprovals, FollowUps: work.MoreFollowUps}, Complaints: complaints, FacilityTasks: tasks})
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/casework"
 	"github.com/layan-id/layan/internal/i18n"
+	"github.com/layan-id/layan/internal/quality/complaint"
+	"github.com/layan-id/layan/internal/quality/sarpras"
 	"github.com/layan-id/layan/internal/registry"
 	"github.com/layan-id/layan/internal/unit"
 )
@@ -205,16 +207,48 @@ type workPage struct {
 	Assess, Revise, Plan, Approve []casework.Task
 	FollowUps                     []casework.DueFollowUp
 	Incoming, Escalated           []casework.Referral
-	Supervisor                    bool
+	waitingComplaints
+	// FacilityTasks are the open remediation tasks of accessible-facility
+	// audits the user owns or, for a supervisor, their unit's.
+	FacilityTasks []sarpras.Task
+	Supervisor    bool
 	// MoreApprove and MoreFollowUps: the unit has more than the oldest
 	// listed (casework.Tasks, DueFollowUps).
 	MoreApprove, MoreFollowUps bool
 }
 
+// qualityWork reads what the service-quality modules hold for the user's
+// work list: the complaints waiting for them and the open remediation
+// tasks, each only where the role may handle them.
+func (s *Server) qualityWork(r *http.Request) ([]complaint.Complaint, []sarpras.Task, error) {
+	ctx, u := r.Context(), caseUser(r)
+	complaints, tasks := []complaint.Complaint{}, []sarpras.Task{}
+	var err error
+	if u.Role.Can(access.HandleComplaints) {
+		if complaints, err = s.complaints.Waiting(ctx, u); err != nil {
+			return nil, nil, err
+		}
+	}
+	if u.Role.Can(access.ReadSarpras) {
+		all, err := s.sarpras.MyTasks(ctx, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range all {
+			if t.Status == sarpras.Open {
+				tasks = append(tasks, t)
+			}
+		}
+	}
+	return complaints, tasks, nil
+}
+
 // Empty reports whether there is nothing to do at all.
 func (p *workPage) Empty() bool {
-	return len(p.Assess)+len(p.Revise)+len(p.Plan)+len(p.Approve)+len(p.FollowUps)+len(p.Incoming)+len(p.Escalated) == 0
+	return len(p.Assess)+len(p.Revise)+len(p.Plan)+len(p.Approve)+len(p.FollowUps)+len(p.Incoming)+len(p.Escalated)+
+		len(p.Complaints)+len(p.FacilityTasks) == 0
 }
+
 
 func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), caseUser(r)
@@ -243,6 +277,11 @@ func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if p.Complaints, p.FacilityTasks, err = s.qualityWork(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.waitingComplaints.now = time.Now()
 	s.render(w, r, http.StatusOK, "work", p)
 }
 

@@ -39,6 +39,23 @@ func (b *Base) HandlesComplaintsOf(un unit.Unit) bool {
 		complaint.ReachOf(*b.User, un.ID, un.Region) != complaint.ReachNone
 }
 
+// waitingComplaints is the list of complaints waiting for the user
+// (complaint.Store.Waiting) as the work page and the home page show it.
+type waitingComplaints struct {
+	Complaints []complaint.Complaint
+	now        time.Time
+}
+
+// ComplaintOverdue reports whether a complaint on the list is past its
+// deadline.
+func (w waitingComplaints) ComplaintOverdue(c complaint.Complaint) bool { return c.Overdue(w.now) }
+
+// ComplaintDue is the last day to answer a complaint: its deadline is the
+// midnight (WIB) that ends that day.
+func (w waitingComplaints) ComplaintDue(c complaint.Complaint) string {
+	return c.DueAt.Add(-time.Nanosecond).In(wib).Format("02-01-2006")
+}
+
 // complaintBase is what every complaint page shares: the names of
 // categories and statuses.
 type complaintBase struct {
@@ -334,6 +351,18 @@ type complaintDetailPage struct {
 	Saved  bool
 	Text   string
 	Now    time.Time
+}
+
+// Who names who took a step: a person's name, or for the steps nobody
+// signed in took, the complainant (by channel) or layan itself (escalation).
+func (p *complaintDetailPage) Who(e complaint.Event) string {
+	switch {
+	case strings.HasPrefix(e.ActorName, "publik:"):
+		return p.T("complaint.detail.by_public", p.T("complaint.channel."+strings.TrimPrefix(e.ActorName, "publik:")))
+	case e.ActorName == "layan":
+		return p.T("complaint.detail.by_system")
+	}
+	return e.ActorName
 }
 
 // Can reports whether the page offers action a.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -214,6 +215,20 @@ func TestComplaintPublicFlow(t *testing.T) {
 			t.Fatalf("assign: %d", status)
 		}
 		wk := h.browser(access.Worker)
+		// It is on the worker's work list, page and API, until answered.
+		if _, body = h.page(t, wk, "GET", "/work", nil); !strings.Contains(body, base) || !strings.Contains(body, code) {
+			t.Errorf("the worker's work page does not list %s", code)
+		}
+		onWorkList := func() bool {
+			var work struct {
+				Complaints []complaint.Complaint `json:"complaints"`
+			}
+			h.api(t, access.Worker, "GET", "/api/v1/work", nil).decode(t, &work)
+			return slices.ContainsFunc(work.Complaints, func(c complaint.Complaint) bool { return c.ID == id })
+		}
+		if !onWorkList() {
+			t.Errorf("GET /api/v1/work does not list the complaint assigned to the worker")
+		}
 		status, body = h.page(t, wk, "POST", base, url.Values{"action": {"respond"}, "version": {"2"}, "text": {""}})
 		if status != http.StatusUnprocessableEntity {
 			t.Errorf("empty answer: %d", status)
@@ -221,6 +236,9 @@ func TestComplaintPublicFlow(t *testing.T) {
 		status, _ = h.page(t, wk, "POST", base, url.Values{"action": {"respond"}, "version": {"2"}, "text": {"Loket kini dijaga dua petugas."}})
 		if status != http.StatusSeeOther {
 			t.Fatalf("respond: %d", status)
+		}
+		if onWorkList() {
+			t.Errorf("an answered complaint stays on the worker's work list")
 		}
 		status, body = h.page(t, sup, "POST", base, url.Values{"action": {"respond"}, "version": {"3"}, "text": {"lagi"}})
 		if status != http.StatusConflict || !strings.Contains(body, h.cat.T("id", "complaint.step_not_now")) {

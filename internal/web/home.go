@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/audit"
@@ -22,6 +23,9 @@ type homePage struct {
 	// supervisors, in the scope's region for everyone else (a count only).
 	People     int
 	PeopleMore bool
+	// The complaints waiting for the user, for those who handle them; the
+	// home page lists them only when there are some.
+	waitingComplaints
 }
 
 // home shows real counts for the user's scope: the regions it spans, the
@@ -66,6 +70,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+	}
+	if u.Role.Can(access.HandleComplaints) {
+		if p.Complaints, err = s.complaints.Waiting(ctx, *u); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.waitingComplaints.now = time.Now()
 	}
 	s.render(w, r, http.StatusOK, "home", p)
 }

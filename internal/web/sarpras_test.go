@@ -258,9 +258,15 @@ func TestSarprasPages(t *testing.T) {
 		if status, body = h.page(t, wb, "GET", "/sarpras/tasks", nil); status != http.StatusOK || !strings.Contains(body, "Buat parkir") {
 			t.Fatalf("my tasks: %d", status)
 		}
+		if _, body = h.page(t, wb, "GET", "/work", nil); !strings.Contains(body, "Buat parkir") {
+			t.Errorf("the worker's work page does not list the open task")
+		}
 		if status, _ = h.page(t, wb, "POST", fmt.Sprintf("%s/tasks/%d/done", base, ts[0].ID),
 			url.Values{"version": {strconv.Itoa(ts[0].Version)}, "next": {"/sarpras/tasks"}}); status != http.StatusSeeOther {
 			t.Fatalf("done: %d", status)
+		}
+		if _, body = h.page(t, wb, "GET", "/work", nil); strings.Contains(body, "Buat parkir") {
+			t.Errorf("a task done stays on the work page")
 		}
 		for _, path := range []string{"/sarpras/items"} {
 			if status, _ = h.page(t, sup, "GET", path, nil); status != http.StatusOK {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,7 +35,7 @@ const kioskCookie = "layan_kios"
 type skmOption struct {
 	Value   string
 	Label   string
-	Face    string // a face beside the number: a cue that is not colour
+	Face    template.HTML // a face beside the number: a cue that is not colour
 	Checked bool
 }
 
@@ -64,7 +65,21 @@ type skmFormPage struct {
 	Action    string
 }
 
-var skmFaces = [4]string{"☹", "🙁", "🙂", "😀"}
+// skmFaces draw the four faces as inline SVG rather than emoji: the emoji
+// for "slightly frowning" and "slightly smiling" are missing from the fonts
+// of many cheap phones and would show as empty boxes. Only the mouth
+// changes, from a deep frown (1) to a broad smile (4).
+var skmFaces = func() [4]template.HTML {
+	mouths := [4]string{"M7 17.5Q12 12.5 17 17.5", "M8 16.5Q12 14.5 16 16.5", "M8 14.5Q12 16.5 16 14.5", "M7 13.5Q12 19.5 17 13.5"}
+	var faces [4]template.HTML
+	for i, m := range mouths {
+		faces[i] = template.HTML(`<svg viewBox="0 0 24 24" width="1.5em" height="1.5em" focusable="false">` +
+			`<circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="1.8"/>` +
+			`<circle cx="8.5" cy="9.5" r="1.4" fill="currentColor"/><circle cx="15.5" cy="9.5" r="1.4" fill="currentColor"/>` +
+			`<path d="` + m + `" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/></svg>`)
+	}
+	return faces
+}()
 
 // skmForm builds the form's questions with the values sent (form nil: empty).
 func (s *Server) skmForm(r *http.Request, f survey.OpenForm, form url.Values, errs FormErrors) *skmFormPage {

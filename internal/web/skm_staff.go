@@ -401,8 +401,8 @@ func skmPeriodName(b *Base, p survey.Period) string {
 // PeriodName names a period of the unit page's list.
 func (p *skmUnitPage) PeriodName(x survey.Period) string { return skmPeriodName(&p.Base, x) }
 
-// Pct writes a weight as a percentage with up to 2 decimals.
-func (p *skmPeriodPage) Pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 2, 64) }
+// Pct writes a weight as a percentage with 2 decimals, as IKMNum does.
+func (p *skmPeriodPage) Pct(v float64) string { return p.IKMNum(v * 100) }
 
 // IKMNum writes an IKM or NRR with 2 decimals, the comma in Indonesian.
 func (b *Base) IKMNum(v float64) string {

@@ -777,20 +777,24 @@ func (s *Store) escalate(ctx context.Context) (n int, more bool, err error) {
 	return n, more, err
 }
 
-// Escalated lists the complaints escalated to u: for a supervisor those of
-// their unit at level 1 or more, for an admin those of their region at
-// level 2. For the home page's reminders.
-func (s *Store) Escalated(ctx context.Context, u access.User) ([]Complaint, error) {
+// Waiting lists the open complaints waiting for u, the soonest due first,
+// for the work list: those assigned to u; for a supervisor also their unit's
+// complaints nobody has been given yet and those escalated to them (level 1
+// or more); for an admin those of their region escalated to level 2.
+func (s *Store) Waiting(ctx context.Context, u access.User) ([]Complaint, error) {
 	var cond string
 	var args []any
 	switch u.Role {
+	case access.Worker:
+		cond, args = "c.unit_id = ? AND c.assigned_to = ?", []any{u.UnitID, u.ID}
 	case access.Supervisor:
-		cond, args = "c.unit_id = ? AND c.escalation >= ?", []any{u.UnitID, LevelSupervisor}
+		cond, args = "c.unit_id = ? AND (c.assigned_to = ? OR c.assigned_to IS NULL OR c.escalation >= ?)",
+			[]any{u.UnitID, u.ID, LevelSupervisor}
 	case access.Admin:
 		sc, sa := u.Scope().Filter("c.region_code", "")
 		cond, args = sc+" AND c.escalation >= ?", append(sa, LevelRegion)
 	default:
-		return nil, nil
+		return []Complaint{}, nil
 	}
 	rows, err := s.DB.Query(ctx, selectComplaint+" WHERE "+cond+" AND c.status IN (?, ?) ORDER BY c.due_at, c.id LIMIT 50",
 		append(args, string(Diterima), string(Diproses))...)
@@ -798,7 +802,7 @@ func (s *Store) Escalated(ctx context.Context, u access.User) ([]Complaint, erro
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Complaint
+	out := []Complaint{}
 	for rows.Next() {
 		c, err := scanComplaint(rows)
 		if err != nil {

@@ -174,6 +174,13 @@ func TestStore(t *testing.T) {
 			if _, err := w.st.Act(ctx, sys, w.sup, w.salatiga.ID, c.ID, complaint.ActInput{Action: complaint.Assign, Version: 1, AssignTo: w.wk2.ID}); kind(err) != apperr.Conflict {
 				t.Errorf("stale version: %v", err)
 			}
+			// It is on the assigned worker's work list, not on the other's.
+			if mine, _ := w.st.Waiting(ctx, w.wk); len(mine) != 1 || mine[0].ID != c.ID {
+				t.Errorf("waiting for the assigned worker: %+v", mine)
+			}
+			if other, _ := w.st.Waiting(ctx, w.wk2); len(other) != 0 {
+				t.Errorf("waiting for another worker: %+v", other)
+			}
 			wact := audit.Actor{UserID: w.wk.ID, Name: w.wk.FullName}
 			if _, err := w.st.Act(ctx, wact, w.wk, w.salatiga.ID, c.ID, complaint.ActInput{Action: complaint.Respond, Version: 2, Text: "  "}); kind(err) != apperr.Invalid {
 				t.Errorf("empty response: %v", err)
@@ -232,10 +239,10 @@ func TestEscalation(t *testing.T) {
 			w.clock = time.Date(2025, 6, 9, 18, 0, 0, 0, time.UTC) // past the deadline
 			run(2)
 			run(0) // again: nothing more
-			if esc, _ := w.st.Escalated(ctx, w.sup); len(esc) != 1 {
-				t.Errorf("escalated to the supervisor: %d, want 1", len(esc))
+			if esc, _ := w.st.Waiting(ctx, w.sup); len(esc) != 1 || esc[0].Escalation != complaint.LevelSupervisor {
+				t.Errorf("waiting for the supervisor: %+v, want the escalated one", esc)
 			}
-			if esc, _ := w.st.Escalated(ctx, w.admin); len(esc) != 0 {
+			if esc, _ := w.st.Waiting(ctx, w.admin); len(esc) != 0 {
 				t.Errorf("escalated to the admin at level 1: %d", len(esc))
 			}
 			over, _, _ := w.st.List(ctx, w.sup, w.salatiga.ID, complaint.ListFilter{Overdue: true})
@@ -245,10 +252,10 @@ func TestEscalation(t *testing.T) {
 			w.clock = time.Date(2025, 6, 17, 1, 0, 0, 0, time.UTC) // five more working days
 			run(2)
 			run(0)
-			if esc, _ := w.st.Escalated(ctx, w.admin); len(esc) != 1 {
+			if esc, _ := w.st.Waiting(ctx, w.admin); len(esc) != 1 {
 				t.Errorf("escalated to the Jawa Tengah admin: %d, want 1", len(esc))
 			}
-			if esc, _ := w.st.Escalated(ctx, w.adminSulsel); len(esc) != 1 {
+			if esc, _ := w.st.Waiting(ctx, w.adminSulsel); len(esc) != 1 {
 				t.Errorf("escalated to the Sulsel admin: %d, want 1", len(esc))
 			}
 		})

@@ -249,7 +249,6 @@ func (p *workPage) Empty() bool {
 		len(p.Complaints)+len(p.FacilityTasks) == 0
 }
 
-
 func (s *Server) workPage(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), caseUser(r)
 	work, err := s.cases.Work(ctx, u, s.caseNow())

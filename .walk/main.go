@@ -78,6 +78,8 @@ func main() {
 			time.Sleep(700 * time.Millisecond)
 		case "login":
 			up := strings.Fields(arg)
+			chromedp.Run(tctx, chromedp.Evaluate[any](`(document.querySelector('form[action="/logout"] button')||{click(){}}).click()`))
+			time.Sleep(700 * time.Millisecond)
 			err = chromedp.Do(tctx, chromedp.Navigate(base+"/login"),
 				chromedp.SetValue(chromedp.CSS(`input[name=username]`), up[0]),
 				chromedp.SetValue(chromedp.CSS(`input[name=password]`), up[1]),

@@ -148,10 +148,10 @@ func (b *browser) sarprasAudit(photo string) string {
 		t.Errorf("%s: the photo answers %q, want 200 image/png", b.where(), ct)
 	}
 
-	// Final, with its score: 14 of 15 equal weights met, 93.33.
+	// Final, with its score: 14 of 15 equal weights met, 93,33 (Indonesian decimals).
 	b.follow("make the audit final", chromedp.Click(chromedp.CSS(fmt.Sprintf(`main form[action=%q] button[type=submit]`, auditPath+"/final"))))
-	if got := b.text("main h1 ~ p strong"); got != "93.33" {
-		t.Errorf("%s: the final audit shows score %q, want 93.33", b.where(), got)
+	if got := b.text("main h1 ~ p strong"); got != "93,33" {
+		t.Errorf("%s: the final audit shows score %q, want 93,33", b.where(), got)
 	}
 	if eval[int](b, `document.querySelectorAll("fieldset.sarpras-item input").length`) != 0 {
 		t.Errorf("%s: a final audit still offers its answers for change", b.where())

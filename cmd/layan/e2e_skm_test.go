@@ -13,13 +13,18 @@ package main
 //	LAYAN_TEST_CHROMIUM=/usr/bin/chromium go test ./cmd/layan/ -run E2ESKM -count=1 -v
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"image/png"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/db/dbtest"
@@ -50,6 +55,11 @@ func TestE2ESKM(t *testing.T) {
 			b.follow("the QR poster", chromedp.Click(chromedp.CSS(`main a[href$="/skm/poster"]`)))
 			if !eval[bool](b, `!!document.querySelector(".skm-poster-qr svg path")`) || !b.bodyHas(".skm-poster-link", "/s/"+code) {
 				t.Errorf("%s: the poster has no QR code or no link", b.where())
+			}
+			// A phone's camera reads the QR code off the screen as it would
+			// off the printed poster: it must hold the short link.
+			if got := scanQR(b); got != b.base+link {
+				t.Errorf("%s: the QR code reads %q, want %q", b.where(), got, b.base+link)
 			}
 			// The open period of the demo: its respondents before.
 			b.visit(unitPath + "/skm")
@@ -118,6 +128,31 @@ func TestE2ESKM(t *testing.T) {
 			b.logout()
 		})
 	}
+}
+
+// scanQR takes a screenshot of the page as it shows and decodes the QR code
+// in it, as a phone's camera app does.
+func scanQR(b *browser) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
+	defer cancel()
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("%s: screenshot: %v", b.where(), err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		b.t.Fatalf("%s: no QR code readable on the screen: %v", b.where(), err)
+	}
+	return res.GetText()
 }
 
 // respondents reads "N responden" from a period's page.

@@ -574,7 +574,7 @@ func (s *Server) sarprasMyTasks(w http.ResponseWriter, r *http.Request) {
 type sarprasBar struct {
 	Y, Width int
 	Name     string
-	Label    string
+	Score    float64
 }
 
 type sarprasComparePage struct {
@@ -599,8 +599,7 @@ func (s *Server) sarprasCompare(w http.ResponseWriter, r *http.Request) {
 		if u.Score == nil {
 			continue
 		}
-		p.Bars = append(p.Bars, sarprasBar{Y: len(p.Bars) * 28, Width: int(*u.Score * 3), Name: u.Name,
-			Label: strconv.FormatFloat(*u.Score, 'f', 2, 64)})
+		p.Bars = append(p.Bars, sarprasBar{Y: len(p.Bars) * 28, Width: int(*u.Score * 3), Name: u.Name, Score: *u.Score})
 	}
 	p.Height = len(p.Bars)*28 + 4
 	p.Title = "sarpras.compare_title"
@@ -672,7 +671,7 @@ func (p *sarprasAuditPage) ScoreText() string {
 	if p.A.Score == nil {
 		return ""
 	}
-	return strconv.FormatFloat(*p.A.Score, 'f', 2, 64)
+	return p.IKMNum(*p.A.Score)
 }
 
 // sarprasTasksView hands the tasks partial the page and its tasks.

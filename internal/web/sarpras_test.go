@@ -239,7 +239,7 @@ func TestSarprasPages(t *testing.T) {
 		if status, _ = h.page(t, sup, "POST", loc+"/final", url.Values{"version": {strconv.Itoa(a.Version)}}); status != http.StatusSeeOther {
 			t.Fatalf("final: %d", status)
 		}
-		if _, body = h.page(t, sup, "GET", loc, nil); !strings.Contains(body, "93.33") {
+		if _, body = h.page(t, sup, "GET", loc, nil); !strings.Contains(body, "93,33") {
 			t.Fatalf("final score not shown")
 		}
 		worker, _ := access.GetUserByName(ctx, h.db, h.accounts[access.Worker].Username)
@@ -273,7 +273,7 @@ func TestSarprasPages(t *testing.T) {
 				t.Errorf("%s: %d", path, status)
 			}
 		}
-		if status, body = h.page(t, h.browser(access.Planner), "GET", "/sarpras/compare", nil); status != http.StatusOK || !strings.Contains(body, "93.33") {
+		if status, body = h.page(t, h.browser(access.Planner), "GET", "/sarpras/compare", nil); status != http.StatusOK || !strings.Contains(body, "93,33") {
 			t.Errorf("compare: %d", status)
 		}
 	})

@@ -404,7 +404,17 @@ func (p *skmUnitPage) PeriodName(x survey.Period) string { return skmPeriodName(
 // Pct writes a weight as a percentage with 2 decimals, as IKMNum does.
 func (p *skmPeriodPage) Pct(v float64) string { return p.IKMNum(v * 100) }
 
-// IKMNum writes an IKM or NRR with 2 decimals, the comma in Indonesian.
+// Score writes a score that may be missing (a facility audit's) as IKMNum
+// does, or a dash.
+func (b *Base) Score(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return b.IKMNum(*v)
+}
+
+// IKMNum writes an IKM, an NRR or a score with 2 decimals, the comma in
+// Indonesian.
 func (b *Base) IKMNum(v float64) string {
 	s := strconv.FormatFloat(v, 'f', 2, 64)
 	if b.Lang == "id" {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,11 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db/dbtest"
 	"github.com/layan-id/layan/internal/demo"
 	"github.com/layan-id/layan/internal/quality/survey"
+	"github.com/layan-id/layan/internal/report"
 )
 
 // skmAnswers is a whole, valid questionnaire of the nine standard elements.
@@ -183,6 +187,26 @@ func TestSKMPublicForm(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(body, "mutu") || !strings.Contains(body, "Antrean lebih tertib.") {
 			t.Fatalf("results: %d\n%.2000s", status, body)
 		}
+		// The report holds the index, its mutu and the weakest element
+		// first, as the API computes them.
+		var res struct {
+			Respondents int
+			IKM         float64
+			Mutu        string
+			Weakest     []string
+			Elements    []struct{ Code, Name string }
+		}
+		h.api(t, access.Admin, "GET", fmt.Sprintf("/api/v1/units/%d/skm/periods/%d", unitID, periodID), nil).decode(t, &res)
+		if res.Respondents == 0 || len(res.Weakest) == 0 {
+			t.Fatalf("no results to report: %+v", res)
+		}
+		ikmText := strings.Replace(strconv.FormatFloat(res.IKM, 'f', 2, 64), ".", ",", 1) + " — mutu " + res.Mutu
+		var weakest string
+		for _, e := range res.Elements {
+			if e.Code == res.Weakest[0] {
+				weakest = e.Name
+			}
+		}
 		for _, f := range []struct{ format, ctype string }{{"pdf", "application/pdf"}, {"xlsx", "spreadsheetml"}} {
 			resp, err := admin.Get(h.http.URL + page + "/report?format=" + f.format)
 			if err != nil {
@@ -191,7 +215,36 @@ func TestSKMPublicForm(t *testing.T) {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Type"), f.ctype) || len(b) < 500 {
-				t.Errorf("report %s: %d %s %d bytes", f.format, resp.StatusCode, resp.Header.Get("Content-Type"), len(b))
+				t.Fatalf("report %s: %d %s %d bytes", f.format, resp.StatusCode, resp.Header.Get("Content-Type"), len(b))
+			}
+			var text string
+			if f.format == "pdf" {
+				pages, err := report.ReadPDFText(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, pg := range pages {
+					for _, x := range pg {
+						text += x.Text + "\n"
+					}
+				}
+			} else {
+				x, err := excelize.OpenReader(bytes.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := x.GetRows("IKM")
+				x.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rows {
+					text += strings.Join(r, "\t") + "\n"
+				}
+			}
+			first := strings.Index(text, res.Weakest[0])
+			if !strings.Contains(text, ikmText) || first < 0 || !strings.Contains(text[first:], weakest) {
+				t.Errorf("report %s lacks %q or the weakest element %s (%s) first:\n%.1500s", f.format, ikmText, res.Weakest[0], weakest, text)
 			}
 		}
 		status, body = h.page(t, admin, "GET", fmt.Sprintf("/units/%d/skm/poster", unitID), nil)

@@ -375,20 +375,8 @@ func (p *complaintDetailPage) Offers(a string) bool {
 	return false
 }
 
-func (s *Server) complaintIDs(r *http.Request) (int64, int64, error) {
-	unitID, err := pathID(r)
-	if err != nil {
-		return 0, 0, err
-	}
-	id, err := strconv.ParseInt(r.PathValue("pid"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, 0, apperr.New(apperr.NotFound, "complaint.not_found")
-	}
-	return unitID, id, nil
-}
-
 func (s *Server) complaintShow(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := s.complaintIDs(r)
+	unitID, id, err := pathIDs(r, "pid")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -409,7 +397,7 @@ func (s *Server) showComplaint(w http.ResponseWriter, r *http.Request, unitID, i
 }
 
 func (s *Server) complaintAct(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := s.complaintIDs(r)
+	unitID, id, err := pathIDs(r, "pid")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -593,7 +581,7 @@ func (s *Server) apiComplaintRecord(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiComplaint(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := s.complaintIDs(r)
+	unitID, id, err := pathIDs(r, "pid")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -607,7 +595,7 @@ func (s *Server) apiComplaint(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiComplaintAct(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := s.complaintIDs(r)
+	unitID, id, err := pathIDs(r, "pid")
 	if err != nil {
 		s.fail(w, r, err)
 		return

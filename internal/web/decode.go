@@ -204,6 +204,20 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// pathIDs parses the {id} of a route and a second id under it ({period},
+// {audit}, {kiosk}, …): a unit's record. A malformed one is not found.
+func pathIDs(r *http.Request, name string) (int64, int64, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	sub, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || sub <= 0 {
+		return 0, 0, errNotFound
+	}
+	return id, sub, nil
+}
+
 // idAndForm reads the {id} of a route and parses the posted form, failing
 // the request (and returning false) when either is malformed: the start of
 // every form that changes one record.

@@ -577,6 +577,8 @@ var requests = map[string]request{
 	"POST /units/{id}/skm/periods":                  {body: uiBodySKMPeriod},
 	"POST /units/{id}/skm/kiosk":                    {body: func(*fixture, actor, string) any { return url.Values{"label": {"uji matriks"}} }},
 	"POST /units/{id}/skm/{period}":                 {body: uiBodySKMPopulation},
+	"POST /units/{id}/skm/kiosk/{kiosk}/revoke":     {},
+	"DELETE /api/v1/units/{id}/skm/kiosks/{kiosk}":  {},
 	"POST /api/v1/units/{id}/skm/periods":           {body: apiBodySKMPeriod},
 	"PATCH /api/v1/units/{id}/skm/periods/{period}": {body: apiBodySKMPopulation},
 }
@@ -1054,6 +1056,10 @@ func (fx *fixture) check(t *testing.T, a actor, rt web.Route, c matrixCase) {
 	// A survey period under its unit's path is one of that unit's.
 	if strings.Contains(path, "{period}") {
 		path = strings.Replace(path, "{period}", fx.skmPeriod(c.target), 1)
+	}
+	// So is a kiosk tablet, a new one each time.
+	if strings.Contains(path, "{kiosk}") {
+		path = strings.Replace(path, "{kiosk}", fx.skmKiosk(c.target), 1)
 	}
 	// The audit, photo and task of a unit's facility audits are its own.
 	path = fx.sarprasPath(path, c.target)

@@ -168,6 +168,7 @@ func (s *Server) Routes() []Route {
 		html("GET", "/units/{id}/skm", access.ReadSKM, s.skmUnit),
 		html("POST", "/units/{id}/skm/periods", access.ManageSKM, s.skmPeriodCreate),
 		html("POST", "/units/{id}/skm/kiosk", access.ManageSKM, s.skmKiosk),
+		html("POST", "/units/{id}/skm/kiosk/{kiosk}/revoke", access.ManageSKM, s.skmKioskRevoke),
 		html("GET", "/units/{id}/skm/poster", access.ReadSKM, s.skmPoster),
 		html("GET", "/units/{id}/skm/{period}", access.ReadSKM, s.skmPeriod),
 		html("POST", "/units/{id}/skm/{period}", access.ManageSKM, s.skmPeriodPost),
@@ -291,6 +292,8 @@ func (s *Server) Routes() []Route {
 		api("GET", "/units/{id}/skm/periods/{period}", access.ReadSKM, s.apiSKMPeriod),
 		api("PATCH", "/units/{id}/skm/periods/{period}", access.ManageSKM, s.apiSKMPeriodUpdate),
 		api("GET", "/units/{id}/skm/trend", access.ReadSKM, s.apiSKMTrend),
+		api("GET", "/units/{id}/skm/kiosks", access.ManageSKM, s.apiSKMKiosks),
+		api("DELETE", "/units/{id}/skm/kiosks/{kiosk}", access.ManageSKM, s.apiSKMKioskRevoke),
 	}
 }
 

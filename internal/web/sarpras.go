@@ -25,16 +25,6 @@ func unitAuditPath(unitID, auditID int64) string {
 	return "/units/" + strconv.FormatInt(unitID, 10) + "/sarpras/" + strconv.FormatInt(auditID, 10)
 }
 
-// unitAndAudit reads the {id} and {audit} of a route.
-func unitAndAudit(r *http.Request) (int64, int64, error) {
-	unitID, err := pathID(r)
-	if err != nil {
-		return 0, 0, err
-	}
-	auditID, err := pathIDOf(r, "audit")
-	return unitID, auditID, err
-}
-
 // unitStaff lists the active accounts of a unit, who may own its tasks.
 func (s *Server) unitStaff(ctx context.Context, unitID int64) ([]access.User, error) {
 	active := true
@@ -79,7 +69,7 @@ func (s *Server) apiSarprasCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasAudit(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,7 +83,7 @@ func (s *Server) apiSarprasAudit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasAnswers(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -116,7 +106,7 @@ type versionBody struct {
 }
 
 func (s *Server) apiSarprasFinal(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -160,7 +150,7 @@ func (s *Server) readPhoto(w http.ResponseWriter, r *http.Request, unitID, audit
 }
 
 func (s *Server) apiSarprasPhoto(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +166,7 @@ func (s *Server) apiSarprasPhoto(w http.ResponseWriter, r *http.Request) {
 // sarprasPhotoFile sends a photo's bytes (page and API alike). Its type
 // was checked from its content when it was kept.
 func (s *Server) sarprasPhotoFile(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -203,7 +193,7 @@ func (s *Server) sarprasPhotoFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasTaskCreate(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -222,12 +212,7 @@ func (s *Server) apiSarprasTaskCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasTaskDone(w http.ResponseWriter, r *http.Request) {
-	unitID, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	taskID, err := pathIDOf(r, "task")
+	unitID, taskID, err := pathIDs(r, "task")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -369,7 +354,7 @@ type sarprasAuditPage struct {
 }
 
 func (s *Server) sarprasAudit(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -425,7 +410,7 @@ func (s *Server) renderSarprasAudit(w http.ResponseWriter, r *http.Request, unit
 }
 
 func (s *Server) sarprasAnswers(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -457,7 +442,7 @@ func (s *Server) sarprasAnswers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sarprasPhoto(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -483,7 +468,7 @@ func (s *Server) sarprasPhoto(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sarprasFinal(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -507,7 +492,7 @@ func (s *Server) sarprasFinal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sarprasTaskCreate(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := unitAndAudit(r)
+	unitID, auditID, err := pathIDs(r, "audit")
 	if err != nil {
 		s.fail(w, r, err)
 		return

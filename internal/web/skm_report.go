@@ -84,12 +84,7 @@ func (s *Server) skmPoster(w http.ResponseWriter, r *http.Request) {
 
 // skmReport is GET /units/{id}/skm/{period}/report?format=xlsx|pdf.
 func (s *Server) skmReport(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := periodID(r)
+	id, pid, err := pathIDs(r, "period")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -30,9 +30,6 @@ func (c skmComplaints) U8Figures(ctx context.Context, unitID int64, from, to tim
 		MedianDays: f.MedianDays}, err
 }
 
-// periodID reads the {period} of a route.
-func periodID(r *http.Request) (int64, error) { return pathIDOf(r, "period") }
-
 // ---- JSON API ----
 
 // skmElementJSON and skmResultJSON are the API's words for ikm's types.
@@ -159,12 +156,7 @@ func (s *Server) apiSKMPeriodCreate(w http.ResponseWriter, r *http.Request) {
 
 // apiSKMPeriod is GET …/periods/{period}: the period with its results.
 func (s *Server) apiSKMPeriod(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := periodID(r)
+	id, pid, err := pathIDs(r, "period")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -181,12 +173,7 @@ func (s *Server) apiSKMPeriod(w http.ResponseWriter, r *http.Request) {
 // elements (until the first answer), or the status (open, closed); a
 // status change is its own step, taken alone.
 func (s *Server) apiSKMPeriodUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := periodID(r)
+	id, pid, err := pathIDs(r, "period")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -248,6 +235,8 @@ type skmUnitPage struct {
 	Kinds    []survey.Kind
 	Notice   string
 	KioskSet bool
+	// Kiosks are the unit's live kiosk tablets, for managers to revoke.
+	Kiosks []survey.Kiosk
 }
 
 type skmPeriodForm struct {
@@ -281,6 +270,11 @@ func (s *Server) skmUnitPage(r *http.Request, id int64) (*skmUnitPage, error) {
 	p := &skmUnitPage{Unit: un, Code: code, Link: s.absURL(r, "/s/"+code), Periods: ps, Manage: survey.CanManage(u),
 		Kinds: survey.Kinds, Form: skmPeriodForm{Kind: string(survey.Triwulan), Year: strconv.Itoa(time.Now().In(wib).Year()),
 			Number: strconv.Itoa((int(time.Now().In(wib).Month())-1)/3 + 1)}}
+	if p.Manage {
+		if p.Kiosks, err = s.skm.Kiosks(ctx, u, id); err != nil {
+			return nil, err
+		}
+	}
 	p.Title = "skm.unit.title"
 	return p, nil
 }
@@ -301,6 +295,8 @@ func (s *Server) skmUnit(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Query().Get("done") {
 	case "kiosk":
 		p.Notice = "skm.kiosk.done"
+	case "revoked":
+		p.Notice = "skm.kiosk.revoked"
 	case "created":
 		p.Notice = "skm.unit.created"
 	}
@@ -308,6 +304,49 @@ func (s *Server) skmUnit(w http.ResponseWriter, r *http.Request) {
 		p.KioskSet = true
 	}
 	s.render(w, r, http.StatusOK, "skm_unit", p)
+}
+
+// skmKioskRevoke is POST /units/{id}/skm/kiosk/{kiosk}/revoke.
+func (s *Server) skmKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	id, kiosk, err := pathIDs(r, "kiosk")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.skm.RevokeKiosk(r.Context(), actor(r), caseUser(r), id, kiosk); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/units/"+strconv.FormatInt(id, 10)+"/skm?done=revoked", http.StatusSeeOther)
+}
+
+// apiSKMKiosks is GET /api/v1/units/{id}/skm/kiosks.
+func (s *Server) apiSKMKiosks(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ks, err := s.skm.Kiosks(r.Context(), caseUser(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kiosks": ks})
+}
+
+// apiSKMKioskRevoke is DELETE /api/v1/units/{id}/skm/kiosks/{kiosk}.
+func (s *Server) apiSKMKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	id, kiosk, err := pathIDs(r, "kiosk")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.skm.RevokeKiosk(r.Context(), actor(r), caseUser(r), id, kiosk); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // skmPeriodCreate is POST /units/{id}/skm/periods: a draft period with
@@ -473,12 +512,7 @@ func skmWeakestFirst(res ikm.Result) []skmResultRow {
 
 // skmPeriod is GET /units/{id}/skm/{period}: the results.
 func (s *Server) skmPeriod(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := periodID(r)
+	id, pid, err := pathIDs(r, "period")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -497,12 +531,7 @@ func (s *Server) skmPeriod(w http.ResponseWriter, r *http.Request) {
 // skmPeriodPost is POST /units/{id}/skm/{period}: one of the managers'
 // steps on a period, named by "action": population, elements, open, close.
 func (s *Server) skmPeriodPost(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := periodID(r)
+	id, pid, err := pathIDs(r, "period")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -594,11 +623,7 @@ func (s *Server) skmKiosk(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	label := strings.TrimSpace(r.PostForm.Get("label"))
-	if len(label) > 80 {
-		label = label[:80]
-	}
-	token, err := s.skm.CreateKiosk(r.Context(), actor(r), caseUser(r), id, label)
+	token, err := s.skm.CreateKiosk(r.Context(), actor(r), caseUser(r), id, r.PostForm.Get("label"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

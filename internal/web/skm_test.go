@@ -171,6 +171,29 @@ func TestSKMPublicForm(t *testing.T) {
 		if ref := resp.Header.Get("Refresh"); !strings.Contains(ref, "/s/"+code+"?kiosk=1") {
 			t.Errorf("kiosk thanks: Refresh %q", ref)
 		}
+		// The unit revokes the tablet (lost, say): it is limited like any
+		// phone again, three answers an hour.
+		var ks struct{ Kiosks []survey.Kiosk }
+		h.api(t, access.Admin, "GET", fmt.Sprintf("/api/v1/units/%d/skm/kiosks", unitID), nil).decode(t, &ks)
+		if len(ks.Kiosks) != 1 || ks.Kiosks[0].Label != "meja depan" {
+			t.Fatalf("kiosks: %+v", ks.Kiosks)
+		}
+		if status, _ = h.page(t, admin, "POST", fmt.Sprintf("/units/%d/skm/kiosk/%d/revoke", unitID, ks.Kiosks[0].ID), nil); status != http.StatusSeeOther {
+			t.Fatalf("revoke: %d", status)
+		}
+		if r := h.api(t, access.Admin, "DELETE", fmt.Sprintf("/api/v1/units/%d/skm/kiosks/%d", unitID, ks.Kiosks[0].ID), nil); r.Status != http.StatusNotFound {
+			t.Errorf("revoking twice: %d", r.Status)
+		}
+		for i := range 4 {
+			resp, err = admin.PostForm(h.http.URL+"/s/"+code+"?kiosk=1", skmAnswers("4"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if want := map[bool]int{true: http.StatusSeeOther, false: http.StatusTooManyRequests}[i < 3]; resp.StatusCode != want {
+				t.Errorf("the revoked kiosk's answer %d: %d, want %d", i+1, resp.StatusCode, want)
+			}
+		}
 		// Unknown code: a friendly 404.
 		if status, body = h.page(t, h.anonymous(), "GET", "/s/AAAAAAA", nil); status != http.StatusNotFound || !strings.Contains(body, "tidak dikenal") {
 			t.Errorf("unknown code: %d\n%.500s", status, body)
@@ -256,7 +279,7 @@ func TestSKMPublicForm(t *testing.T) {
 			t.Errorf("planner of Salatiga reads Kupang: %d", r.Status)
 		}
 		r = h.api(t, access.National, "GET", fmt.Sprintf("/api/v1/units/%d/skm/periods/%d", unitID, periodID), nil)
-		if r.Status != http.StatusOK || strings.Contains(string(r.Body), "Antrean") || !strings.Contains(string(r.Body), `"respondents":7`) {
+		if r.Status != http.StatusOK || strings.Contains(string(r.Body), "Antrean") || !strings.Contains(string(r.Body), `"respondents":10`) {
 			t.Errorf("national viewer: %d %s", r.Status, r.Body)
 		}
 		// Closing publishes the results.
@@ -335,6 +358,19 @@ func (fx *fixture) skmPeriod(key string) string {
 			fx.t.Fatal(err)
 		}
 		id, m.periods[key] = p.ID, p.ID
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// skmKiosk makes a new kiosk of the unit each time: revoking one ends it,
+// so every case of the matrix revokes its own.
+func (fx *fixture) skmKiosk(key string) string {
+	if _, err := fx.skmStore().CreateKiosk(context.Background(), audit.System("test"), skmAdmin, fx.unit(key).ID, "matriks"); err != nil {
+		fx.t.Fatal(err)
+	}
+	var id int64
+	if err := fx.h.db.QueryRow(context.Background(), "SELECT MAX(id) FROM skm_kiosk WHERE unit_id = ?", fx.unit(key).ID).Scan(&id); err != nil {
+		fx.t.Fatal(err)
 	}
 	return strconv.FormatInt(id, 10)
 }

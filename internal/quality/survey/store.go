@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"unicode/utf8"
+	"strings"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -664,7 +666,7 @@ func (s *Store) PublicResults(ctx context.Context, code string) (Published, erro
 	return out, nil
 }
 
-// KioskPerDevice is the public form's per-device limit for a kiosk tablet for a kiosk tablet: one device
+// KioskPerDevice is the public form's per-device limit for a kiosk tablet: one device
 // that many people answer on at the front desk. A busy unit serves some
 // tens of people an hour; the address limit still holds.
 const KioskPerDevice = 60
@@ -674,9 +676,18 @@ func hashToken(t string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// MaxKioskLabel is the longest name of a kiosk tablet, in characters.
+const MaxKioskLabel = 80
+
 // CreateKiosk makes a kiosk token for a unit the user manages: the tablet
 // keeps it in a cookie. Only its hash is stored.
 func (s *Store) CreateKiosk(ctx context.Context, actor audit.Actor, u access.User, unitID int64, label string) (string, error) {
+	label = strings.TrimSpace(label)
+	if utf8.RuneCountInString(label) > MaxKioskLabel {
+		var f apperr.Fields
+		f.Add("label", "field.too_long", MaxKioskLabel)
+		return "", f.Err()
+	}
 	b := make([]byte, 24)
 	rand.Read(b)
 	token := base64.RawURLEncoding.EncodeToString(b)
@@ -700,6 +711,65 @@ func (s *Store) CreateKiosk(ctx context.Context, actor audit.Actor, u access.Use
 		return "", err
 	}
 	return token, nil
+}
+
+// Kiosk is a tablet a unit made its survey kiosk, as its managers see it;
+// the token itself is only on the tablet.
+type Kiosk struct {
+	ID        int64     `json:"id"`
+	Label     string    `json:"label"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Kiosks lists the live kiosks of a unit the user manages, newest first.
+func (s *Store) Kiosks(ctx context.Context, u access.User, unitID int64) ([]Kiosk, error) {
+	if _, err := unitFor(ctx, s.DB, u, unitID, access.ManageSKM); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT k.id, k.label, COALESCE(p.full_name, ''), k.created_at
+		FROM skm_kiosk k LEFT JOIN app_user p ON p.id = k.created_by
+		WHERE k.unit_id = ? AND k.revoked_at IS NULL ORDER BY k.created_at DESC, k.id DESC`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Kiosk{}
+	for rows.Next() {
+		var k Kiosk
+		if err := rows.Scan(&k.ID, &k.Label, &k.CreatedBy, &k.CreatedAt); err != nil {
+			return nil, err
+		}
+		k.CreatedAt = k.CreatedAt.UTC()
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKiosk ends a kiosk (a tablet lost, stolen or moved elsewhere): its
+// token no longer lifts the per-device limit. Audited; a kiosk already
+// revoked or of another unit is not found.
+func (s *Store) RevokeKiosk(ctx context.Context, actor audit.Actor, u access.User, unitID, kioskID int64) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		un, err := unitFor(ctx, tx, u, unitID, access.ManageSKM)
+		if err != nil {
+			return err
+		}
+		var label string
+		err = db.Err(tx.QueryRow(ctx, "SELECT label FROM skm_kiosk WHERE id = ? AND unit_id = ? AND revoked_at IS NULL",
+			kioskID, unitID).Scan(&label))
+		if errors.Is(err, db.ErrNotFound) {
+			return apperr.New(apperr.NotFound, "skm.kiosk.not_found")
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "UPDATE skm_kiosk SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", db.Now(), kioskID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: audit.Deactivate, Entity: "skm_kiosk",
+			EntityID: strconv.FormatInt(kioskID, 10), Region: un.Region, Before: map[string]any{"unit_id": unitID, "label": label}})
+	})
 }
 
 func nullID(id int64) any {

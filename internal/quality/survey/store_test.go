@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -269,6 +270,30 @@ func TestSurveyRefusals(t *testing.T) {
 			}
 			if _, err := w.store.CreateKiosk(ctx, sys, w.worker, w.unitID, ""); kindOf(err) != apperr.Forbidden {
 				t.Errorf("worker makes a kiosk: %v", err)
+			}
+			if _, err := w.store.CreateKiosk(ctx, sys, w.head, w.unitID, strings.Repeat("é", survey.MaxKioskLabel+1)); kindOf(err) != apperr.Invalid {
+				t.Errorf("a kiosk name too long: %v", err)
+			}
+			// Revoked, the token lifts nothing; revoking again is not found,
+			// and a worker may not revoke.
+			ks, err := w.store.Kiosks(ctx, w.head, w.unitID)
+			if err != nil || len(ks) != 1 || ks[0].Label != "meja depan" {
+				t.Fatalf("kiosks: %+v %v", ks, err)
+			}
+			if err := w.store.RevokeKiosk(ctx, sys, w.worker, w.unitID, ks[0].ID); kindOf(err) != apperr.Forbidden {
+				t.Errorf("worker revokes: %v", err)
+			}
+			if err := w.store.RevokeKiosk(ctx, sys, w.head, w.otherID, ks[0].ID); err == nil {
+				t.Error("a kiosk revoked through another unit")
+			}
+			if err := w.store.RevokeKiosk(ctx, sys, w.head, w.unitID, ks[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			if id, _ := w.store.KioskID(ctx, w.unitID, tok); id != 0 {
+				t.Error("a revoked kiosk token still works")
+			}
+			if err := w.store.RevokeKiosk(ctx, sys, w.head, w.unitID, ks[0].ID); kindOf(err) != apperr.NotFound {
+				t.Errorf("revoking twice: %v", err)
 			}
 		})
 	}

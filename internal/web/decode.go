@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/layan-id/layan/internal/access"
+	"context"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -216,6 +218,27 @@ func pathIDs(r *http.Request, name string) (int64, int64, error) {
 		return 0, 0, errNotFound
 	}
 	return id, sub, nil
+}
+
+// readByID answers a GET of what read finds under the route's {id} for the
+// signed-in user (a unit's history, periods, kiosks…) as JSON, through out
+// when the answer needs wrapping.
+func readByID[T any](s *Server, w http.ResponseWriter, r *http.Request, read func(context.Context, access.User, int64) (T, error), out func(T) any) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := read(r.Context(), caseUser(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if out == nil {
+		writeJSON(w, http.StatusOK, v)
+		return
+	}
+	writeJSON(w, http.StatusOK, out(v))
 }
 
 // idAndForm reads the {id} of a route and parses the posted form, failing

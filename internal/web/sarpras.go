@@ -35,17 +35,7 @@ func (s *Server) unitStaff(ctx context.Context, unitID int64) ([]access.User, er
 // JSON API.
 
 func (s *Server) apiSarprasHistory(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h, err := s.sarpras.History(r.Context(), caseUser(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, h)
+	readByID(s, w, r, s.sarpras.History, nil)
 }
 
 func (s *Server) apiSarprasCreate(w http.ResponseWriter, r *http.Request) {

@@ -118,21 +118,13 @@ func (b skmPeriodBody) input() survey.PeriodInput {
 }
 
 func (s *Server) apiSKMPeriods(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ps, err := s.skm.Periods(r.Context(), caseUser(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := []skmPeriodJSON{}
-	for _, p := range ps {
-		out = append(out, skmPeriodOut(p))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	readByID(s, w, r, s.skm.Periods, func(ps []survey.Period) any {
+		out := []skmPeriodJSON{}
+		for _, p := range ps {
+			out = append(out, skmPeriodOut(p))
+		}
+		return map[string]any{"items": out}
+	})
 }
 
 func (s *Server) apiSKMPeriodCreate(w http.ResponseWriter, r *http.Request) {
@@ -208,17 +200,7 @@ func (s *Server) apiSKMPeriodUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSKMTrend(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	tr, err := s.skm.Trend(r.Context(), caseUser(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": tr})
+	readByID(s, w, r, s.skm.Trend, func(tr []survey.TrendPoint) any { return map[string]any{"items": tr} })
 }
 
 // ---- Pages ----
@@ -322,17 +304,7 @@ func (s *Server) skmKioskRevoke(w http.ResponseWriter, r *http.Request) {
 
 // apiSKMKiosks is GET /api/v1/units/{id}/skm/kiosks.
 func (s *Server) apiSKMKiosks(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ks, err := s.skm.Kiosks(r.Context(), caseUser(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"kiosks": ks})
+	readByID(s, w, r, s.skm.Kiosks, func(ks []survey.Kiosk) any { return map[string]any{"kiosks": ks} })
 }
 
 // apiSKMKioskRevoke is DELETE /api/v1/units/{id}/skm/kiosks/{kiosk}.

@@ -35,17 +35,7 @@ func (s *Server) apiCatalogs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCatalog(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.spmCat.Get(r.Context(), caseUser(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	readByID(s, w, r, s.spmCat.Get, nil)
 }
 
 func (s *Server) apiCatalogCopy(w http.ResponseWriter, r *http.Request) {

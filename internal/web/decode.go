@@ -1,12 +1,12 @@
 package web
 
 import (
-	"github.com/layan-id/layan/internal/access"
-	"context"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/layan-id/layan/internal/access"
 	"io"
 	"mime"
 	"net/http"

@@ -1,8 +1,6 @@
 package survey
 
 import (
-	"unicode/utf8"
-	"strings"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -10,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"

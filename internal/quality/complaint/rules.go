@@ -11,6 +11,7 @@ package complaint
 
 import (
 	"crypto/rand"
+	"github.com/layan-id/layan/internal/holiday"
 	"strings"
 	"time"
 
@@ -198,24 +199,19 @@ const (
 // one or two hours earlier; a deadline is then one or two hours generous.)
 var wib = time.FixedZone("WIB", 7*3600)
 
-// workingDay reports whether d is a working day: Monday to Friday. ✘ Public
-// holidays (hari libur nasional, cuti bersama) are not known to layan yet,
-// so a deadline across one is a day short.
-func workingDay(d time.Time) bool {
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
 // AddWorkingDays returns the end of the n-th working day after the day of
 // t (in WIB), as the instant the next day begins, in UTC: a complaint
 // received on Monday with five days is due by the end of the next Monday.
-// A complaint received at the weekend counts from Monday as day one.
-func AddWorkingDays(t time.Time, n int) time.Time {
+// A complaint received at the weekend or on a day off counts from the next
+// working day as day one. Working days are Monday to Friday without the
+// days off of the offices' calendar (package holiday): off holds the ones
+// entered for the stretch the count may cross.
+func AddWorkingDays(t time.Time, n int, off holiday.Set) time.Time {
 	y, m, d := t.In(wib).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, wib)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)
-		if workingDay(day) {
+		if off.Working(day) {
 			n--
 		}
 	}
@@ -224,11 +220,11 @@ func AddWorkingDays(t time.Time, n int) time.Time {
 
 // LevelDue is the escalation level an unanswered complaint due at due has
 // reached at now, with secondDays working days between the two levels.
-func LevelDue(due, now time.Time, secondDays int) int {
+func LevelDue(due, now time.Time, secondDays int, off holiday.Set) int {
 	switch {
 	case !now.After(due):
 		return LevelNone
-	case now.After(AddWorkingDays(due.Add(-time.Nanosecond), secondDays)):
+	case now.After(AddWorkingDays(due.Add(-time.Nanosecond), secondDays, off)):
 		return LevelRegion
 	}
 	return LevelSupervisor

@@ -7,6 +7,7 @@ import (
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/holiday"
 )
 
 func wibTime(s string) time.Time {
@@ -16,6 +17,10 @@ func wibTime(s string) time.Time {
 	}
 	return t
 }
+
+// entered are days off an admin entered (package holiday): the days of an
+// imagined Lebaran and a cuti bersama.
+var entered = holiday.Set{"2026-04-01": true, "2026-04-02": true, "2026-04-03": true, "2025-12-26": true}
 
 func TestAddWorkingDays(t *testing.T) {
 	// 2025-06-02 is a Monday.
@@ -33,8 +38,16 @@ func TestAddWorkingDays(t *testing.T) {
 		{"2025-06-02 09:00", 0, "2025-06-03 00:00"}, // the same day
 		// 23:30 UTC on Sunday is Monday 06:30 WIB: counted from Monday.
 		{"2025-06-09 06:30", 1, "2025-06-11 00:00"},
+		// Built-in days off: Hari Lahir Pancasila (Sunday 1 June 2025 —
+		// no change) and 17 August 2026, a Monday.
+		{"2026-08-14 10:00", 1, "2026-08-19 00:00"}, // Fri → Tue, not Mon 17
+		// Entered days off: 1–3 April 2026 (a Wednesday to a Friday).
+		{"2026-03-31 10:00", 1, "2026-04-07 00:00"}, // Tue → Mon 6 April
+		{"2026-04-01 10:00", 5, "2026-04-11 00:00"}, // on a day off → the next working days
+		// 25 December 2025 (Thursday) and an entered cuti bersama on the 26th.
+		{"2025-12-24 10:00", 2, "2025-12-31 00:00"}, // Wed → Mon 29, Tue 30
 	} {
-		got := AddWorkingDays(wibTime(tt.from).UTC(), tt.n)
+		got := AddWorkingDays(wibTime(tt.from).UTC(), tt.n, entered)
 		if want := wibTime(tt.want).UTC(); !got.Equal(want) {
 			t.Errorf("AddWorkingDays(%s, %d) = %s, want %s", tt.from, tt.n, got.In(wib), want.In(wib))
 		}
@@ -56,9 +69,17 @@ func TestLevelDue(t *testing.T) {
 		{"2025-06-16 23:59", LevelSupervisor}, // five working days later, still level 1
 		{"2025-06-17 00:01", LevelRegion},
 	} {
-		if got := LevelDue(due, wibTime(tt.now), 5); got != tt.want {
+		if got := LevelDue(due, wibTime(tt.now), 5, nil); got != tt.want {
 			t.Errorf("LevelDue at %s = %d, want %d", tt.now, got, tt.want)
 		}
+	}
+	// A day off in the five working days moves level 2 a day later.
+	off := holiday.Set{"2025-06-12": true}
+	if got := LevelDue(due, wibTime("2025-06-17 00:01"), 5, off); got != LevelSupervisor {
+		t.Errorf("LevelDue across a day off = %d, want %d", got, LevelSupervisor)
+	}
+	if got := LevelDue(due, wibTime("2025-06-18 00:01"), 5, off); got != LevelRegion {
+		t.Errorf("LevelDue a day later = %d, want %d", got, LevelRegion)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/layan-id/layan/internal/holiday"
 	"strconv"
 	"strings"
 	"time"
@@ -258,7 +259,11 @@ func (s *Store) file(ctx context.Context, in Input, event audit.Actor, audited *
 		return Filed{}, err
 	}
 	now := s.now()
-	due := AddWorkingDays(now, s.responseDays())
+	off, err := daysOff(ctx, s.DB, now)
+	if err != nil {
+		return Filed{}, err
+	}
+	due := AddWorkingDays(now, s.responseDays(), off)
 	var code string
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -745,8 +750,12 @@ func (s *Store) escalate(ctx context.Context) (n int, more bool, err error) {
 			return err
 		}
 		more = len(list) == escalateBatch
+		off, err := daysOff(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		for _, d := range list {
-			level := LevelDue(d.at, now, s.secondDays())
+			level := LevelDue(d.at, now, s.secondDays(), off)
 			if level <= d.level {
 				continue
 			}
@@ -775,6 +784,12 @@ func (s *Store) escalate(ctx context.Context) (n int, more bool, err error) {
 		return nil
 	})
 	return n, more, err
+}
+
+// daysOff reads the offices' days off around now: a year each way covers
+// every deadline a complaint's count may cross (a few weeks at most).
+func daysOff(ctx context.Context, q db.Q, now time.Time) (holiday.Set, error) {
+	return holiday.Between(ctx, q, now.In(wib).AddDate(-1, 0, 0), now.In(wib).AddDate(1, 0, 0))
 }
 
 // Waiting lists the open complaints waiting for u, the soonest due first,

@@ -10,6 +10,7 @@ import (
 	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/db"
 	"github.com/layan-id/layan/internal/db/dbtest"
+	"github.com/layan-id/layan/internal/holiday"
 	"github.com/layan-id/layan/internal/quality/complaint"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/wilayah"
@@ -394,6 +395,36 @@ func TestRecordAtCounter(t *testing.T) {
 			}
 			if d, err := w.st.Get(ctx, w.sup, w.salatiga.ID, pub.ID); err != nil || d.Channel != complaint.ChannelWeb {
 				t.Errorf("a public filing claiming the counter: %s, %v", d.Channel, err)
+			}
+		})
+	}
+}
+
+// A day off the admin entered moves the deadline and the escalation: filed
+// on Monday 2 June 2025 with Wednesday 4 June off, the answer is due by the
+// end of Tuesday 10 June, not Monday 9.
+func TestDeadlineSkipsDaysOff(t *testing.T) {
+	for _, engine := range dbtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			w := newWorld(t, engine)
+			ctx := context.Background()
+			root := access.User{ID: w.admin.ID, Role: access.Admin}
+			if _, err := holiday.Save(ctx, w.d, audit.System("test"), root,
+				holiday.Day{Date: "2025-06-04", Name: "Cuti bersama", Kind: holiday.CutiBersama}); err != nil {
+				t.Fatal(err)
+			}
+			f := w.file(w.salatiga.ID, complaint.CatPetugas)
+			wib := time.FixedZone("WIB", 7*3600)
+			if want := time.Date(2025, 6, 11, 0, 0, 0, 0, wib); !f.DueAt.Equal(want) {
+				t.Errorf("due %s, want %s", f.DueAt.In(wib), want)
+			}
+			w.clock = time.Date(2025, 6, 10, 12, 0, 0, 0, time.UTC) // Tuesday: still on time
+			if n, err := w.st.EscalateOverdue(ctx); err != nil || n != 0 {
+				t.Errorf("escalated on the last day: %d, %v", n, err)
+			}
+			w.clock = time.Date(2025, 6, 11, 1, 0, 0, 0, time.UTC) // Wednesday 08:00 WIB
+			if n, err := w.st.EscalateOverdue(ctx); err != nil || n != 1 {
+				t.Errorf("escalated the day after: %d, %v", n, err)
 			}
 		})
 	}

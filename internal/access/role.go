@@ -77,6 +77,10 @@ const (
 	// deployment-wide rule, so admins only (the spm store further asks
 	// for the whole deployment's scope).
 	ManageSPMSettings Permission = "spm.settings"
+	// ManageHolidays is the offices' days off that deadlines in working
+	// days skip (package holiday): every admin reads them, an admin of the
+	// whole deployment changes them.
+	ManageHolidays Permission = "holidays.manage"
 	// ReadSKM is a unit's satisfaction survey (SKM, PermenPANRB 14/2017):
 	// its periods and results, aggregates with nothing personal in them, so
 	// every role in its scope (a worker their unit, a planner their region).
@@ -130,7 +134,7 @@ var grants = map[Role][]Permission{
 	Planner:    {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, EnterSPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
 	Verifier:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, VerifySPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
 	National:   {ReadUnits, ManageOwnToken, ReadCaseFigures, ReadSPM, ReadSKM, ReadComplaintFigures, CompareSarpras},
-	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM, ManageSPMSettings, ReadSKM, ManageSKM, HandleComplaints, ReadComplaintFigures, ReadSarpras, ManageSarpras, CompareSarpras, ManageSarprasItems},
+	Admin:      {ReadUnits, ManageUnits, ManageUsers, ReadAudit, ManageOwnToken, ReadCaseFigures, ReadSPM, ManageSPMCatalog, VerifySPM, ManageSPMSettings, ManageHolidays, ReadSKM, ManageSKM, HandleComplaints, ReadComplaintFigures, ReadSarpras, ManageSarpras, CompareSarpras, ManageSarprasItems},
 }
 
 // Can reports whether role r holds permission p.

@@ -90,6 +90,8 @@ var grantsByDesign = map[access.Permission][]access.Role{
 	access.ManageSPMCatalog: {access.Admin},
 	// The SPM settings likewise (spm_settings_test.go).
 	access.ManageSPMSettings: {access.Admin},
+	// The offices' days off likewise (holidays_test.go).
+	access.ManageHolidays: {access.Admin},
 	// Facility audits of a unit: its staff read them (sarpras.Reads), its
 	// supervisors and the admins of its region run them, the roles that
 	// see their region's aggregates compare units; the checklist is the
@@ -577,6 +579,10 @@ var requests = map[string]request{
 	"POST /units/{id}/skm/periods":                  {body: uiBodySKMPeriod},
 	"POST /units/{id}/skm/kiosk":                    {body: func(*fixture, actor, string) any { return url.Values{"label": {"uji matriks"}} }},
 	"POST /units/{id}/skm/{period}":                 {body: uiBodySKMPopulation},
+	"POST /hari-libur":                              {wholeDeployment: true, body: uiBodyHoliday},
+	"POST /hari-libur/hapus":                        {wholeDeployment: true, body: func(fx *fixture, _ actor, _ string) any { return url.Values{"date": {fx.holiday()}} }},
+	"PUT /api/v1/holidays":                          {wholeDeployment: true, body: apiBodyHoliday},
+	"DELETE /api/v1/holidays":                       {wholeDeployment: true, queryOf: func(fx *fixture, _ actor) string { return "date=" + fx.holiday() }},
 	"POST /units/{id}/skm/kiosk/{kiosk}/revoke":     {},
 	"DELETE /api/v1/units/{id}/skm/kiosks/{kiosk}":  {},
 	"POST /api/v1/units/{id}/skm/periods":           {body: apiBodySKMPeriod},

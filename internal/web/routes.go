@@ -111,6 +111,10 @@ func (s *Server) Routes() []Route {
 		// an admin of the whole deployment.
 		html("GET", "/spm/settings", access.ReadSPM, s.spmSettingsPage),
 		html("POST", "/spm/settings", access.ManageSPMSettings, s.spmSettingsSave),
+		// The offices' days off (holidays.go).
+		html("GET", "/hari-libur", access.ManageHolidays, s.holidays),
+		html("POST", "/hari-libur", access.ManageHolidays, s.holidaySave),
+		html("POST", "/hari-libur/hapus", access.ManageHolidays, s.holidayRemove),
 		// The quarterly SPM report (spm_report.go): read by the SPM roles,
 		// written by the region's planner; the actions route is open to
 		// every reader because planners submit and reviewers review, and
@@ -244,6 +248,9 @@ func (s *Server) Routes() []Route {
 		api("DELETE", "/spm/mutu", access.EnterSPM, s.apiSPMMutuDelete),
 		api("GET", "/spm/settings", access.ReadSPM, s.apiSPMSettings),
 		api("PUT", "/spm/settings", access.ManageSPMSettings, s.apiSPMSettingsPut),
+		api("GET", "/holidays", access.ManageHolidays, s.apiHolidays),
+		api("PUT", "/holidays", access.ManageHolidays, s.apiHolidayPut),
+		api("DELETE", "/holidays", access.ManageHolidays, s.apiHolidayDelete),
 		// The quarterly SPM report (spm_report.go).
 		api("GET", "/spm/reports", access.ReadSPM, s.apiSPMReport),
 		api("PUT", "/spm/reports", access.EnterSPM, s.apiSPMReportPut),

@@ -219,6 +219,18 @@ type skmUnitPage struct {
 	KioskSet bool
 	// Kiosks are the unit's live kiosk tablets, for managers to revoke.
 	Kiosks []survey.Kiosk
+	// Index holds the IKM of the open and closed periods, by period id.
+	Index map[int64]survey.TrendPoint
+}
+
+// IndexOf is a period's IKM with its mutu, "—" while it has no answers or
+// is a draft.
+func (p *skmUnitPage) IndexOf(id int64) string {
+	tp, ok := p.Index[id]
+	if !ok || tp.Respondents == 0 {
+		return "—"
+	}
+	return p.IKMNum(tp.IKM) + " (" + tp.Mutu + ")"
 }
 
 type skmPeriodForm struct {
@@ -256,6 +268,14 @@ func (s *Server) skmUnitPage(r *http.Request, id int64) (*skmUnitPage, error) {
 		if p.Kiosks, err = s.skm.Kiosks(ctx, u, id); err != nil {
 			return nil, err
 		}
+	}
+	tr, err := s.skm.Trend(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	p.Index = map[int64]survey.TrendPoint{}
+	for _, tp := range tr {
+		p.Index[tp.PeriodID] = tp
 	}
 	p.Title = "skm.unit.title"
 	return p, nil

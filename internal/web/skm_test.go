@@ -224,6 +224,11 @@ func TestSKMPublicForm(t *testing.T) {
 			t.Fatalf("no results to report: %+v", res)
 		}
 		ikmText := strings.Replace(strconv.FormatFloat(res.IKM, 'f', 2, 64), ".", ",", 1) + " — mutu " + res.Mutu
+		// The unit's list of periods shows the same index and mutu.
+		if _, body = h.page(t, admin, "GET", fmt.Sprintf("/units/%d/skm", unitID), nil); !strings.Contains(body,
+			strings.Replace(strconv.FormatFloat(res.IKM, 'f', 2, 64), ".", ",", 1)+" ("+res.Mutu+")") {
+			t.Errorf("the unit's periods do not show IKM %.2f (%s)", res.IKM, res.Mutu)
+		}
 		var weakest string
 		for _, e := range res.Elements {
 			if e.Code == res.Weakest[0] {

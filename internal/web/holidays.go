@@ -15,17 +15,19 @@ import (
 // that move from year to year, so that deadlines in working days (a
 // complaint's answer) skip them.
 
-// holidayYear reads ?year=, this year (WIB) when absent.
-func holidayYear(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("year")
-	if v == "" {
-		return time.Now().In(wib).Year(), nil
+// holidaysOf reads the days off of the year ?year= names, this year (WIB)
+// when it names none.
+func (s *Server) holidaysOf(r *http.Request) (int, []holiday.Day, error) {
+	year := time.Now().In(wib).Year()
+	if v := r.URL.Query().Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil {
+			return 0, nil, apperr.BadParam("year", "holiday.year_range", 2000, 2100)
+		}
+		year = y
 	}
-	y, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, apperr.BadParam("year", "holiday.year_range", 2000, 2100)
-	}
-	return y, nil
+	days, err := holiday.List(r.Context(), s.db, year)
+	return year, days, err
 }
 
 type holidaysPage struct {
@@ -52,12 +54,7 @@ func (p *holidaysPage) DayName(date string) string {
 }
 
 func (s *Server) holidaysPage(w http.ResponseWriter, r *http.Request, in holiday.Day, errs FormErrors, status int) {
-	year, err := holidayYear(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	days, err := holiday.List(r.Context(), s.db, year)
+	year, days, err := s.holidaysOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -117,12 +114,7 @@ func (s *Server) holidayRemove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiHolidays(w http.ResponseWriter, r *http.Request) {
-	year, err := holidayYear(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	days, err := holiday.List(r.Context(), s.db, year)
+	year, days, err := s.holidaysOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -310,16 +310,23 @@ func (s *Server) skmUnit(w http.ResponseWriter, r *http.Request) {
 
 // skmKioskRevoke is POST /units/{id}/skm/kiosk/{kiosk}/revoke.
 func (s *Server) skmKioskRevoke(w http.ResponseWriter, r *http.Request) {
+	if id, ok := s.revokeKiosk(w, r); ok {
+		http.Redirect(w, r, "/units/"+strconv.FormatInt(id, 10)+"/skm?done=revoked", http.StatusSeeOther)
+	}
+}
+
+// revokeKiosk revokes the route's {kiosk} of unit {id}, failing the request
+// (and returning false) when it cannot.
+func (s *Server) revokeKiosk(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, kiosk, err := pathIDs(r, "kiosk")
+	if err == nil {
+		err = s.skm.RevokeKiosk(r.Context(), actor(r), caseUser(r), id, kiosk)
+	}
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return 0, false
 	}
-	if err := s.skm.RevokeKiosk(r.Context(), actor(r), caseUser(r), id, kiosk); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(id, 10)+"/skm?done=revoked", http.StatusSeeOther)
+	return id, true
 }
 
 // apiSKMKiosks is GET /api/v1/units/{id}/skm/kiosks.
@@ -329,16 +336,9 @@ func (s *Server) apiSKMKiosks(w http.ResponseWriter, r *http.Request) {
 
 // apiSKMKioskRevoke is DELETE /api/v1/units/{id}/skm/kiosks/{kiosk}.
 func (s *Server) apiSKMKioskRevoke(w http.ResponseWriter, r *http.Request) {
-	id, kiosk, err := pathIDs(r, "kiosk")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if _, ok := s.revokeKiosk(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := s.skm.RevokeKiosk(r.Context(), actor(r), caseUser(r), id, kiosk); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // skmPeriodCreate is POST /units/{id}/skm/periods: a draft period with

@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/db"
 )
 
 // Work is "Pekerjaan saya" (issue 5, point 7): what waits for a worker
@@ -65,6 +67,30 @@ var (
 		itemColumns, noVisit, awaiting, maxWaiting+1, itemColumns, visitColumns, maxWaiting+1)
 )
 
+// unitWorkQuery is unitWork for a unit on a day. On PostgreSQL the two are
+// written into the text: as parameters, PostgreSQL planned the query afresh
+// on every call (a custom plan: 0.6 ms of planning against 0.8 ms of
+// running it at 500,000 cases) and never settled on its generic plan,
+// which is the same plan; as constants of a text that pgx keeps prepared
+// per connection, it is planned once per unit and day. Both are values we
+// format (an id, a date), never a user's text. SQLite keeps them as
+// parameters: its statement cache holds one statement per text and never
+// evicts (db.stmtCache).
+func unitWorkQuery(d db.Dialect, unitID int64, today string) (string, []any) {
+	if d != db.Postgres {
+		return unitWork, []any{unitID, unitID, today}
+	}
+	if _, err := time.Parse(dayLayout, today); err != nil {
+		// Never reached (today is formatted by Work); kept as parameters
+		// should it ever be anything else.
+		return unitWork, []any{unitID, unitID, today}
+	}
+	id := strconv.FormatInt(unitID, 10)
+	q := strings.NewReplacer("c.unit_id = ?", "c.unit_id = "+id, "f.unit_id = ?", "f.unit_id = "+id,
+		"f.due_on <= ?", "f.due_on <= '"+today+"'").Replace(unitWork)
+	return q, nil
+}
+
 // makesTask selects the open team cases that wait for their worker (the
 // kinds of taskOf): most of a caseload is in intervensi and waits for
 // nobody, and reading it cost the view most of its time.
@@ -95,7 +121,8 @@ func (s *Store) Work(ctx context.Context, u access.User, now time.Time) (Work, e
 	if err != nil || u.Role != access.Supervisor {
 		return w, err
 	}
-	rows, err = s.DB.Query(ctx, unitWork, u.UnitID, u.UnitID, today)
+	q, args := unitWorkQuery(s.DB.Dialect(), u.UnitID, today)
+	rows, err = s.DB.Query(ctx, q, args...)
 	if err != nil {
 		return Work{}, err
 	}

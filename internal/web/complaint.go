@@ -581,36 +581,11 @@ func (s *Server) apiComplaintRecord(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiComplaint(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := pathIDs(r, "pid")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d, err := s.complaints.Get(r.Context(), *state(r).user, unitID, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	readByIDs(s, w, r, "pid", s.complaints.Get)
 }
 
 func (s *Server) apiComplaintAct(w http.ResponseWriter, r *http.Request) {
-	unitID, id, err := pathIDs(r, "pid")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in complaint.ActInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.complaints.Act(r.Context(), actor(r), *state(r).user, unitID, id, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	changeByIDs(s, w, r, "pid", http.StatusOK, s.complaints.Act)
 }
 
 func (s *Server) apiComplaintFigures(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/layan-id/layan/internal/access"
+	"github.com/layan-id/layan/internal/audit"
 	"io"
 	"mime"
 	"net/http"
@@ -239,6 +240,45 @@ func readByID[T any](s *Server, w http.ResponseWriter, r *http.Request, read fun
 		return
 	}
 	writeJSON(w, http.StatusOK, out(v))
+}
+
+// readByIDs answers a GET of a unit's record, the route's {id} and {sub}
+// (an audit, a survey period, a complaint), as the signed-in user reads it.
+func readByIDs[T any](s *Server, w http.ResponseWriter, r *http.Request, sub string, read func(context.Context, access.User, int64, int64) (T, error)) {
+	id, rec, err := pathIDs(r, sub)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := read(r.Context(), caseUser(r), id, rec)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// changeByIDs answers an API change of a unit's record, the route's {id}
+// and {sub}: the JSON body decoded into In, change made by the signed-in
+// user, its answer written with status.
+func changeByIDs[In, Out any](s *Server, w http.ResponseWriter, r *http.Request, sub string, status int,
+	change func(context.Context, audit.Actor, access.User, int64, int64, In) (Out, error)) {
+	id, rec, err := pathIDs(r, sub)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in In
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := change(r.Context(), actor(r), caseUser(r), id, rec, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, out)
 }
 
 // idAndForm reads the {id} of a route and parses the posted form, failing

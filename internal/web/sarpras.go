@@ -10,6 +10,7 @@ import (
 
 	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
+	"github.com/layan-id/layan/internal/audit"
 	"github.com/layan-id/layan/internal/quality/sarpras"
 	"github.com/layan-id/layan/internal/unit"
 	"github.com/layan-id/layan/internal/wilayah"
@@ -59,36 +60,11 @@ func (s *Server) apiSarprasCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasAudit(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := pathIDs(r, "audit")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a, err := s.sarpras.Get(r.Context(), caseUser(r), unitID, auditID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	readByIDs(s, w, r, "audit", s.sarpras.Get)
 }
 
 func (s *Server) apiSarprasAnswers(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := pathIDs(r, "audit")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in sarpras.AnswersInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a, err := s.sarpras.Answer(r.Context(), actor(r), caseUser(r), unitID, auditID, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	changeByIDs(s, w, r, "audit", http.StatusOK, s.sarpras.Answer)
 }
 
 type versionBody struct {
@@ -96,22 +72,9 @@ type versionBody struct {
 }
 
 func (s *Server) apiSarprasFinal(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := pathIDs(r, "audit")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in versionBody
-	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	a, err := s.sarpras.Finalise(r.Context(), actor(r), caseUser(r), unitID, auditID, in.Version)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	changeByIDs(s, w, r, "audit", http.StatusOK, func(ctx context.Context, a audit.Actor, u access.User, unitID, auditID int64, in versionBody) (sarpras.Audit, error) {
+		return s.sarpras.Finalise(ctx, a, u, unitID, auditID, in.Version)
+	})
 }
 
 // readPhoto parses a photo upload (parts "file" and "item") and hands the
@@ -183,41 +146,13 @@ func (s *Server) sarprasPhotoFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSarprasTaskCreate(w http.ResponseWriter, r *http.Request) {
-	unitID, auditID, err := pathIDs(r, "audit")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in sarpras.TaskInput
-	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err := s.sarpras.CreateTask(r.Context(), actor(r), caseUser(r), unitID, auditID, in)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, t)
+	changeByIDs(s, w, r, "audit", http.StatusCreated, s.sarpras.CreateTask)
 }
 
 func (s *Server) apiSarprasTaskDone(w http.ResponseWriter, r *http.Request) {
-	unitID, taskID, err := pathIDs(r, "task")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in versionBody
-	if err := decodeJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err := s.sarpras.CompleteTask(r.Context(), actor(r), caseUser(r), unitID, taskID, in.Version)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
+	changeByIDs(s, w, r, "task", http.StatusOK, func(ctx context.Context, a audit.Actor, u access.User, unitID, taskID int64, in versionBody) (sarpras.Task, error) {
+		return s.sarpras.CompleteTask(ctx, a, u, unitID, taskID, in.Version)
+	})
 }
 
 type sarprasTaskList struct {

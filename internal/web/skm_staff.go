@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/layan-id/layan/internal/access"
 	"github.com/layan-id/layan/internal/apperr"
 	"github.com/layan-id/layan/internal/quality/complaint"
 	"github.com/layan-id/layan/internal/quality/ikm"
@@ -148,17 +149,10 @@ func (s *Server) apiSKMPeriodCreate(w http.ResponseWriter, r *http.Request) {
 
 // apiSKMPeriod is GET …/periods/{period}: the period with its results.
 func (s *Server) apiSKMPeriod(w http.ResponseWriter, r *http.Request) {
-	id, pid, err := pathIDs(r, "period")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.skm.Results(r.Context(), caseUser(r), id, pid)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, skmResultsOut(res))
+	readByIDs(s, w, r, "period", func(ctx context.Context, u access.User, id, pid int64) (skmResultsJSON, error) {
+		res, err := s.skm.Results(ctx, u, id, pid)
+		return skmResultsOut(res), err
+	})
 }
 
 // apiSKMPeriodUpdate is PATCH …/periods/{period}: the population, the

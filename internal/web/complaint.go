@@ -349,8 +349,26 @@ type complaintDetailPage struct {
 	D      complaint.Detail
 	Errors FormErrors
 	Saved  bool
-	Text   string
-	Now    time.Time
+	// Sent and Text are the step and the text of a form refused: they go
+	// back into that step's form, and nowhere else.
+	Sent, Text string
+	Now        time.Time
+}
+
+// TextFor is the text sent back to the form of step a.
+func (p *complaintDetailPage) TextFor(a string) string {
+	if p.Sent == a {
+		return p.Text
+	}
+	return ""
+}
+
+// TextError is the message on the text of the form of step a.
+func (p *complaintDetailPage) TextError(a string) string {
+	if p.Sent == a {
+		return p.Errors["text"]
+	}
+	return ""
 }
 
 // Who names who took a step: a person's name, or for the steps nobody
@@ -381,16 +399,16 @@ func (s *Server) complaintShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.showComplaint(w, r, unitID, id, nil, "", http.StatusOK)
+	s.showComplaint(w, r, unitID, id, nil, complaint.ActInput{}, http.StatusOK)
 }
 
-func (s *Server) showComplaint(w http.ResponseWriter, r *http.Request, unitID, id int64, fe FormErrors, text string, status int) {
+func (s *Server) showComplaint(w http.ResponseWriter, r *http.Request, unitID, id int64, fe FormErrors, sent complaint.ActInput, status int) {
 	d, err := s.complaints.Get(r.Context(), *state(r).user, unitID, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p := &complaintDetailPage{complaintBase: complaintBase{Base{Title: "complaint.detail.title"}}, D: d, Errors: fe, Text: text,
+	p := &complaintDetailPage{complaintBase: complaintBase{Base{Title: "complaint.detail.title"}}, D: d, Errors: fe, Sent: string(sent.Action), Text: sent.Text,
 		Saved: r.URL.Query().Get("saved") == "1", Now: time.Now()}
 	s.fillBase(r, p)
 	s.render(w, r, status, "complaint_detail", p)
@@ -424,7 +442,7 @@ func (s *Server) complaintAct(w http.ResponseWriter, r *http.Request) {
 		// Not a stale form but a step the status no longer allows.
 		fe = FormErrors{"_": s.cat.T(state(r).lang, ae.Key)}
 	}
-	s.showComplaint(w, r, unitID, id, fe, in.Text, status)
+	s.showComplaint(w, r, unitID, id, fe, in, status)
 }
 
 // complaintFiguresPage is the counts of a region's units.

@@ -233,6 +233,16 @@ func TestComplaintPublicFlow(t *testing.T) {
 		if status != http.StatusUnprocessableEntity {
 			t.Errorf("empty answer: %d", status)
 		}
+		// A refused step's message and text go back to its own form only.
+		status, body = h.page(t, sup, "POST", base, url.Values{"action": {"reject"}, "version": {"2"}, "text": {" "}})
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, `id="text-reject-err"`) || strings.Contains(body, `id="text-respond-err"`) {
+			t.Errorf("an empty reason: %d, its message not under the reason", status)
+		}
+		long := strings.Repeat("x", 1001)
+		_, body = h.page(t, sup, "POST", base, url.Values{"action": {"reject"}, "version": {"2"}, "text": {long}})
+		if !strings.Contains(body, ">"+long+"</textarea>") || strings.Contains(body, `name="text" rows="5" maxlength="4000" aria-describedby="text-respond-hint">`+long) {
+			t.Errorf("the text of a refused step is not back in its own form")
+		}
 		status, _ = h.page(t, wk, "POST", base, url.Values{"action": {"respond"}, "version": {"2"}, "text": {"Loket kini dijaga dua petugas."}})
 		if status != http.StatusSeeOther {
 			t.Fatalf("respond: %d", status)

@@ -132,8 +132,17 @@ func TestE2ESKM(t *testing.T) {
 
 // scanQR takes a screenshot of the page as it shows and decodes the QR code
 // in it, as a phone's camera app does.
+//
+// The code is first drawn at a whole number of pixels per module, as a
+// printer draws it: scaled to the page's width, a module is some 8.6
+// screen pixels, the rows of one code come out 8 and 9 pixels high, and
+// the decoder misjudged the code's size now and then (a flaky test, not a
+// poster a camera cannot read).
 func scanQR(b *browser) string {
 	b.t.Helper()
+	eval[bool](b, `(() => { const s = document.querySelector(".skm-poster-qr svg");
+		s.style.maxWidth = "none"; s.style.width = s.style.height = (s.viewBox.baseVal.width * 6) + "px";
+		s.scrollIntoView({block: "center"}); return true })()`)
 	ctx, cancel := context.WithTimeout(b.tab, stepTimeout)
 	defer cancel()
 	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -148,7 +157,7 @@ func scanQR(b *browser) string {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
 	if err != nil {
 		b.t.Fatalf("%s: no QR code readable on the screen: %v", b.where(), err)
 	}
